@@ -1,0 +1,209 @@
+"""The records that flow one way: intake -> rules -> scoring -> reports.
+
+Kept as plain frozen dataclasses so every stage can be tested on its own and reports
+never reach back into the engine.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+import os
+from enum import IntEnum
+
+import pandas as pd
+
+
+class Band(IntEnum):
+    """Ordered risk bands (design.md, Bands contract)."""
+
+    CLEAR = 0
+    REVIEW = 1
+    HIGH = 2
+    CRITICAL = 3
+
+    @property
+    def label(self) -> str:
+        return self.name.lower()
+
+    @classmethod
+    def parse(cls, text: str) -> Band:
+        try:
+            return cls[text.strip().upper()]
+        except KeyError:
+            allowed = ", ".join(b.label for b in cls)
+            raise ValueError(f"unknown band {text!r}; use one of: {allowed}") from None
+
+
+BAND_LABELS: tuple[str, ...] = tuple(b.label for b in Band)
+
+
+# ---------------------------------------------------------------- intake
+
+
+@dataclass(frozen=True)
+class InputFile:
+    """One input file as read: its path as given, content hash and the sheets screened."""
+
+    path: str
+    sha256: str
+    sheets: tuple[str, ...]
+
+    @property
+    def name(self) -> str:
+        return os.path.basename(self.path)
+
+
+@dataclass(frozen=True)
+class Table:
+    """One sheet's header as found: original header texts and the canonical field of each column.
+
+    `fields[i]` is the canonical field of column i, or None when the column is kept but unmapped.
+    """
+
+    input: str  # file name (basename), as shown in reports
+    sheet: str
+    header_row: int  # 1-based row number of the header, as the user sees it
+    headers: tuple[str, ...]
+    fields: tuple[str | None, ...]
+
+    def mapping(self) -> dict[str, str]:
+        """Header text -> canonical field, for mapped columns only."""
+        return {h: f for h, f in zip(self.headers, self.fields) if f}
+
+
+@dataclass(frozen=True)
+class RowError:
+    """A row-level problem (design.md, JSON report `errors`)."""
+
+    input: str
+    sheet: str | None
+    row: int | None
+    reason_code: str
+    message: str
+
+
+@dataclass
+class Intake:
+    """Everything read from the inputs.
+
+    `records` has one row per data row, in input order, with columns:
+      - `input`, `sheet`, `row` (1-based as the user sees it), `table` (index into `tables`);
+      - one str column per canonical field (screening.fields.FIELDS), "" where absent;
+      - `cells`: a tuple of the row's original cell texts, aligned with `tables[table].headers`.
+    """
+
+    records: pd.DataFrame
+    files: list[InputFile]
+    tables: list[Table]
+    errors: list[RowError] = field(default_factory=list)
+
+
+# ---------------------------------------------------------------- results
+
+
+@dataclass(frozen=True)
+class Evidence:
+    """Why a rule fired on a row: which field, its cell value, what it matched, how similar (0-100)."""
+
+    field: str | None
+    value: str | None
+    matched: str | None
+    similarity: float | None = None
+
+
+@dataclass(frozen=True)
+class Source:
+    """A public document a rule pack cites."""
+
+    id: str
+    title: str
+    issuer: str
+    date: str
+    url: str | None = None
+
+
+@dataclass(frozen=True)
+class RuleInfo:
+    """What a report needs to know about a rule, independent of how it is evaluated."""
+
+    id: str
+    title: str
+    pack: str
+    category: str
+    weight: int
+    band: str | None  # fixed band floor ("critical" for a DPRK location), or None
+    confidence: str  # confirmed | reported | unverified
+    sources: tuple[str, ...]
+    description: str = ""
+
+
+@dataclass(frozen=True)
+class Hit:
+    rule: str
+    title: str
+    weight: int
+    sources: tuple[str, ...]
+    evidence: Evidence
+    confidence: str = "confirmed"
+
+
+@dataclass(frozen=True)
+class RowResult:
+    input: str
+    sheet: str
+    row: int
+    table: int  # index into ScreeningResult.tables, to line `cells` up with headers
+    fields: dict[str, str]  # canonical fields mapped for this row's sheet (value "" when empty)
+    cells: tuple[str, ...]
+    score: int
+    band: Band
+    hits: tuple[Hit, ...]
+
+    @property
+    def flagged(self) -> bool:
+        return self.band is not Band.CLEAR
+
+
+@dataclass(frozen=True)
+class PackInfo:
+    id: str
+    version: str
+    sha256: str
+    path: str
+    title: str = ""
+    thresholds: tuple[tuple[str, int], ...] = ()  # (band label, minimum score) pairs
+
+
+@dataclass(frozen=True)
+class ListInfo:
+    source: str
+    published: str | None
+    sha256: str
+    entries: int
+
+
+@dataclass(frozen=True)
+class Manifest:
+    tool_version: str
+    created_at: str  # ISO 8601 UTC; the only field that differs between identical runs
+    inputs: tuple[InputFile, ...]
+    rule_packs: tuple[PackInfo, ...]
+    lists: tuple[ListInfo, ...] = ()
+    options: tuple[tuple[str, str], ...] = ()  # e.g. ("sheet", "Suppliers"), ("map", "Firma=name")
+
+
+@dataclass
+class ScreeningResult:
+    manifest: Manifest
+    rows: list[RowResult]
+    tables: list[Table]
+    rules: list[RuleInfo]
+    sources: list[Source]
+    errors: list[RowError] = field(default_factory=list)
+
+    def counts(self) -> dict[str, int]:
+        """Rows per band, every band present, in band order."""
+        counts = {label: 0 for label in BAND_LABELS}
+        for row in self.rows:
+            counts[row.band.label] += 1
+        return counts
