@@ -1,0 +1,222 @@
+"""The `screening` command. Thin: parse, call the library, map errors to exit codes.
+
+Exit codes (design.md, CLI contract): 0 the run completed; 1 it completed and a row reached --fail-on;
+2 bad usage or input that cannot be read, with one line naming the file, sheet, row or rule.
+"""
+
+from __future__ import annotations
+
+import os
+import sys
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+from typing import Annotated, Optional
+
+import typer
+
+from screening import __version__
+from screening.errors import ScreeningError
+from screening.model import BAND_LABELS, Band
+
+EXIT_OK, EXIT_FAIL_ON, EXIT_ERROR = 0, 1, 2
+PROGRESS_MIN_STEPS = 1  # rule evaluation is the long stage; each rule is a step
+
+app = typer.Typer(
+    name="screening",
+    help="Screen supplier and contractor spreadsheets for DPRK overseas-labour and sanctions risk.",
+    no_args_is_help=True,
+    pretty_exceptions_enable=False,
+    add_completion=False,
+)
+rules_app = typer.Typer(help="Check and list rule packs.", no_args_is_help=True)
+app.add_typer(rules_app, name="rules")
+
+
+def fail(message: str) -> typer.Exit:
+    typer.echo(f"error: {message}", err=True)
+    return typer.Exit(EXIT_ERROR)
+
+
+def _version(value: bool) -> None:
+    if value:
+        typer.echo(f"screening {__version__}")
+        raise typer.Exit()
+
+
+@app.callback()
+def _root(
+    version: Annotated[
+        bool, typer.Option("--version", callback=_version, is_eager=True, help="Show the version and exit.")
+    ] = False,
+) -> None:
+    pass
+
+
+@app.command()
+def screen(
+    inputs: Annotated[list[Path], typer.Argument(help="Spreadsheets to screen: xlsx, xlsm, xls, ods, csv.")],
+    rules: Annotated[
+        Optional[list[Path]], typer.Option("--rules", "-r", help="Rule pack file or folder (repeatable); default: the bundled packs.")
+    ] = None,
+    out: Annotated[
+        Optional[Path], typer.Option("--out", "-o", help="Report file; default: <first input>-screening.<format> here.")
+    ] = None,
+    fmt: Annotated[
+        Optional[str], typer.Option("--format", "-f", help="xlsx, csv, json or html; default from the --out suffix.")
+    ] = None,
+    mappings: Annotated[
+        Optional[list[str]], typer.Option("--map", help='Map a header to a field: --map "Firma=name" (repeatable).')
+    ] = None,
+    sheet: Annotated[Optional[str], typer.Option("--sheet", help="Screen only this sheet (hidden ones too).")] = None,
+    fail_on: Annotated[
+        Optional[str], typer.Option("--fail-on", help="Exit 1 when a row reaches this band: review, high or critical.")
+    ] = None,
+) -> None:
+    """Screen spreadsheets and write a flagged report."""
+    from screening.reports import format_for, write_report
+    from screening.screen import screen as run_screen
+
+    try:
+        threshold = Band.parse(fail_on) if fail_on else None
+        overrides = _parse_mappings(mappings or [])
+        target = out if out is not None else Path(f"{inputs[0].stem}-screening.{fmt or 'xlsx'}")
+        report_format = format_for(target, fmt)
+        with _progress() as progress:
+            result = run_screen(inputs, rules or [], sheet=sheet, overrides=overrides, progress=progress)
+            written = write_report(result, target, report_format, inputs=inputs)
+    except ValueError as exc:  # a bad --fail-on value
+        raise fail(str(exc)) from None
+    except ScreeningError as exc:
+        raise fail(str(exc)) from None
+    except KeyboardInterrupt:  # click would print "Aborted!" and exit 1, which means --fail-on here
+        typer.echo("error: interrupted; no report was written under the final name", err=True)
+        raise typer.Exit(130) from None
+
+    counts = result.counts()
+    summary = ", ".join(f"{counts[label]} {label}" for label in BAND_LABELS)
+    files = len(result.manifest.inputs)
+    typer.echo(f"Screened {len(result.rows)} rows from {files} file{'s' if files != 1 else ''}: {summary}.")
+    if result.errors:
+        typer.echo(f"{len(result.errors)} row problems are listed in the report's Errors section.")
+    typer.echo(f"Report: {written}")
+    if threshold is not None and any(row.band >= threshold for row in result.rows):
+        raise typer.Exit(EXIT_FAIL_ON)
+
+
+def _parse_mappings(pairs: list[str]) -> dict[str, str]:
+    overrides: dict[str, str] = {}
+    for pair in pairs:
+        header, sep, field = pair.rpartition("=")
+        if not sep or not header.strip() or not field.strip():
+            raise ScreeningError(f'--map {pair!r}: write it as "Header text=field", e.g. --map "Firma=name"')
+        overrides[header.strip()] = field.strip()
+    return overrides
+
+
+@contextmanager
+def _progress() -> Iterator[object]:
+    """A rich progress bar on stderr, only when stderr is a terminal (never in pipes or CI logs)."""
+    if not sys.stderr.isatty() or os.environ.get("SCREENING_NO_PROGRESS"):
+        yield None
+        return
+    from rich.console import Console
+    from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeRemainingColumn
+
+    bar = Progress(
+        TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(), TimeRemainingColumn(),
+        console=Console(stderr=True), transient=True,
+    )
+    task: list[int] = []
+
+    def update(stage: str, steps: int) -> None:
+        if stage:
+            task[:] = [bar.add_task(stage, total=steps)]
+        elif task:
+            bar.advance(task[0], steps)
+
+    with bar:
+        yield update
+
+
+@rules_app.command("validate")
+def rules_validate(
+    paths: Annotated[Optional[list[Path]], typer.Argument(help="Rule pack files or folders; default: the bundled packs.")] = None,
+) -> None:
+    """Check rule packs; print every problem, one per line."""
+    from screening.rulepacks import check_pack, load_packs, pack_files
+    from screening.screen import default_rules_dir
+
+    targets = paths or [default_rules_dir()]
+    try:
+        files = pack_files(targets)
+    except ScreeningError as exc:
+        raise fail(str(exc)) from None
+    problems = [problem for file in files for problem in check_pack(file)]
+    if not problems:
+        try:
+            packs = load_packs(files)  # cross-pack checks: unique pack and rule ids
+        except ScreeningError as exc:
+            problems.append(str(exc))
+    if problems:
+        for problem in problems:
+            typer.echo(f"error: {problem}", err=True)
+        raise typer.Exit(EXIT_ERROR)
+    for pack in packs:
+        meta = pack.spec
+        typer.echo(
+            f"ok: {pack.path}: {meta.pack.id} {meta.pack.version}, {len(meta.rules)} rules, "
+            f"{len(meta.sources)} sources, {sum(len(w.entries) for w in meta.watchlists)} watchlist entries"
+        )
+
+
+@rules_app.command("show")
+def rules_show(
+    path: Annotated[Optional[Path], typer.Argument(help="Rule pack file or folder; default: the bundled packs.")] = None,
+) -> None:
+    """List the rules of a pack with their weights, bands, confidence and sources."""
+    from screening.rulepacks import load_packs
+    from screening.screen import default_rules_dir
+
+    try:
+        packs = load_packs([path or default_rules_dir()])
+    except ScreeningError as exc:
+        raise fail(str(exc)) from None
+    for pack in packs:
+        meta = pack.spec.pack
+        typer.echo(f"{meta.id} {meta.version}: {meta.title}")
+        typer.echo(f"  file {pack.path}  sha256 {pack.sha256}")
+        typer.echo(f"  bands: review >= {meta.thresholds.review}, high >= {meta.thresholds.high}, critical by rule")
+        for rule in pack.spec.rules:
+            band = f" band={rule.band}" if rule.band else ""
+            typer.echo(
+                f"  {rule.id:<18} w={rule.points:<3}{band} [{rule.confidence}] {rule.title}  "
+                f"(sources: {', '.join(rule.sources)})"
+            )
+        sources = {s.id: s for s in pack.spec.sources}
+        typer.echo("  sources:")
+        for source in sources.values():
+            typer.echo(f"    {source.id}: {source.title}, {source.issuer}, {source.date}" + (f", {source.url}" if source.url else ""))
+
+
+def main() -> None:
+    """Console entry point: never a traceback for the user (SCREENING_DEBUG=1 shows one)."""
+    try:
+        app(prog_name="screening")
+    except KeyboardInterrupt:
+        typer.echo("error: interrupted; no report was written under the final name", err=True)
+        sys.exit(130)
+    except SystemExit:
+        raise
+    except Exception as exc:  # noqa: BLE001: a compliance tool reports, it does not crash
+        if os.environ.get("SCREENING_DEBUG"):
+            raise
+        typer.echo(
+            f"error: internal error ({type(exc).__name__}: {exc}); rerun with SCREENING_DEBUG=1 and report it",
+            err=True,
+        )
+        sys.exit(EXIT_ERROR)
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,68 @@
+"""Evaluate compiled rule packs over the intake records: which rules fired on which rows, with evidence."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+
+import numpy as np
+import pandas as pd
+
+from screening.engine.conditions import Compiler, Evaluator, Frame
+from screening.model import Evidence, Hit, RuleInfo
+from screening.rulepacks import RulePack
+from screening.rulepacks.schema import Rule
+
+NO_EVIDENCE = Evidence(None, None, None, None)
+
+
+@dataclass(frozen=True)
+class CompiledRule:
+    pack: RulePack
+    rule: Rule
+    info: RuleInfo
+    evaluate: Evaluator
+
+
+def compile_packs(packs: Sequence[RulePack]) -> list[CompiledRule]:
+    compiled: list[CompiledRule] = []
+    for pack in packs:
+        compiler = Compiler(pack.spec)
+        for rule in pack.spec.rules:
+            compiled.append(CompiledRule(pack, rule, rule_info(pack, rule), compiler.compile(rule.when)))
+    return compiled
+
+
+def rule_info(pack: RulePack, rule: Rule) -> RuleInfo:
+    return RuleInfo(
+        id=rule.id,
+        title=rule.title,
+        pack=pack.id,
+        category=rule.category,
+        weight=rule.points,
+        band=rule.band,
+        confidence=rule.confidence,
+        sources=tuple(rule.sources),
+        description=rule.description.strip(),
+    )
+
+
+def evaluate(
+    rules: Sequence[CompiledRule],
+    records: pd.DataFrame,
+    progress: Callable[[int], None] | None = None,
+) -> list[list[tuple[CompiledRule, Hit]]]:
+    """Hits per row, in rule order (pack order, then the order rules are written in)."""
+    frame = Frame(records.reset_index(drop=True))
+    hits: list[list[tuple[CompiledRule, Hit]]] = [[] for _ in range(frame.size)]
+    for compiled in rules:
+        outcome = compiled.evaluate(frame)
+        info = compiled.info
+        for row in np.flatnonzero(outcome.fired):
+            evidence = outcome.evidence[row] or NO_EVIDENCE
+            hits[row].append(
+                (compiled, Hit(info.id, info.title, info.weight, info.sources, evidence, info.confidence))
+            )
+        if progress:
+            progress(1)
+    return hits

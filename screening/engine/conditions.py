@@ -1,0 +1,258 @@
+"""Conditions compiled into evaluators over whole columns.
+
+Each leaf condition is a probe from one cell's text to what it matched (or None). Probes run once per
+distinct value of a column (supplier masters repeat countries and sectors endlessly) and the result is
+spread back over the rows, so rules cost about as much as there are distinct cells, not rows.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
+
+import numpy as np
+import pandas as pd
+
+from screening.countries import country_name, to_iso2
+from screening.engine.terms import CodeMatcher, TermMatcher
+from screening.matching.names import NameIndex
+from screening.model import Evidence
+from screening.rulepacks.schema import (
+    PLACE_FIELDS,
+    SECTOR_TERM_FIELDS,
+    AllCondition,
+    AnyCondition,
+    CountryCondition,
+    IndustryCodeCondition,
+    NotCondition,
+    PatternCondition,
+    PlaceCondition,
+    RulePackFile,
+    SectorCondition,
+    TextCondition,
+    WatchlistCondition,
+)
+from screening.text import fold
+
+# What a probe says about one cell: (what it matched, similarity or None).
+Found = tuple[str, float | None]
+Probe = Callable[[str], Found | None]
+
+
+@dataclass
+class Outcome:
+    """A condition over every row: where it fired, and the evidence there (None elsewhere)."""
+
+    fired: np.ndarray  # bool, one per row
+    evidence: np.ndarray  # object: Evidence | None, one per row
+
+
+class Frame:
+    """The rows under evaluation, with per-column caches shared by all rules."""
+
+    def __init__(self, records: pd.DataFrame) -> None:
+        self.records = records
+        self.size = len(records)
+        self._factorized: dict[str, tuple[np.ndarray, np.ndarray]] = {}
+
+    def factorized(self, field_name: str) -> tuple[np.ndarray, np.ndarray]:
+        """(codes per row, distinct values) of a field column."""
+        if field_name not in self._factorized:
+            column = self.records[field_name] if field_name in self.records else pd.Series([""] * self.size)
+            codes, uniques = pd.factorize(column.to_numpy(dtype=object), use_na_sentinel=False)
+            self._factorized[field_name] = (codes, np.asarray(uniques, dtype=object))
+        return self._factorized[field_name]
+
+    def nothing(self) -> Outcome:
+        return Outcome(np.zeros(self.size, dtype=bool), np.full(self.size, None, dtype=object))
+
+
+Evaluator = Callable[[Frame], Outcome]
+
+
+@dataclass
+class Compiler:
+    """Turns a pack's conditions into evaluators, sharing its sectors, places and watchlists."""
+
+    pack: RulePackFile
+    _sectors: dict[str, tuple[TermMatcher | None, CodeMatcher]] = field(default_factory=dict)
+    _indexes: dict[str, NameIndex] = field(default_factory=dict)
+
+    def compile(self, condition: object) -> Evaluator:
+        match condition:
+            case CountryCondition(country=spec):
+                wanted = frozenset(spec.in_)
+                return _probe_fields(spec.fields, _country_probe(wanted))
+            case TextCondition(text=spec):
+                return _probe_fields(spec.fields, _term_probe(TermMatcher.compile(spec.terms)))
+            case PatternCondition(pattern=spec):
+                import re
+
+                regex = re.compile(spec.regex, re.IGNORECASE)
+
+                def pattern_probe(cell: str) -> Found | None:
+                    found = regex.search(fold(cell))
+                    return (f"pattern {spec.regex!r}: {found.group(0)!r}", None) if found else None
+
+                return _probe_fields(spec.fields, pattern_probe)
+            case SectorCondition(sector=ids):
+                return _any_of([self._sector(s) for s in ids])
+            case IndustryCodeCondition(industry_code=codes):
+                matcher = CodeMatcher.compile(codes.naics, codes.isic, codes.nace, codes.sic)
+                return _probe_fields(["industry_code"], _code_probe(matcher, ""))
+            case PlaceCondition(place=ids):
+                return _any_of([self._place(p) for p in ids])
+            case WatchlistCondition(watchlist=spec):
+                return self._watchlist(spec.list_, spec.threshold, spec.fields)
+            case AllCondition(all=children):
+                return _all_of([self.compile(c) for c in children])
+            case AnyCondition(any=children):
+                return _any_of([self.compile(c) for c in children])
+            case NotCondition(not_=child):
+                return _none_of(self.compile(child))
+        raise TypeError(f"no evaluator for condition {condition!r}")  # the schema makes this unreachable
+
+    def _sector(self, sector_id: str) -> Evaluator:
+        sector = self.pack.sectors[sector_id]
+        label = f"sector '{sector.title}'"
+        parts: list[Evaluator] = []
+        if sector.terms:
+            parts.append(_probe_fields(SECTOR_TERM_FIELDS, _term_probe(TermMatcher.compile(sector.terms), label)))
+        codes = CodeMatcher.compile(sector.codes.naics, sector.codes.isic, sector.codes.nace, sector.codes.sic)
+        if not codes.is_empty():
+            parts.append(_probe_fields(["industry_code"], _code_probe(codes, label)))
+        return _any_of(parts)
+
+    def _place(self, place_id: str) -> Evaluator:
+        place = self.pack.places[place_id]
+        return _probe_fields(PLACE_FIELDS, _term_probe(TermMatcher.compile(place.terms), f"place '{place.title}'"))
+
+    def _watchlist(self, list_id: str, threshold: float, fields: Sequence[str]) -> Evaluator:
+        watchlist = next(w for w in self.pack.watchlists if w.id == list_id)
+        if list_id not in self._indexes:
+            self._indexes[list_id] = NameIndex([[e.name, *e.aliases] for e in watchlist.entries])
+        index = self._indexes[list_id]
+
+        def evaluate(frame: Frame) -> Outcome:
+            outcomes = []
+            for name in fields:
+                codes, uniques = frame.factorized(name)
+                matches = index.best([str(u) for u in uniques], threshold)
+                found: list[Found | None] = []
+                for match in matches:
+                    if match is None:
+                        found.append(None)
+                        continue
+                    entry = watchlist.entries[match.entry]
+                    shown = entry.name if match.alias == entry.name else f"{entry.name} (alias {match.alias})"
+                    found.append((f"{watchlist.title} [{watchlist.tier}]: {shown}", match.similarity))
+                outcomes.append(_spread(name, codes, uniques, found))
+            return _first(outcomes)
+
+        return evaluate
+
+
+# ---------------------------------------------------------------- probes
+
+
+def _country_probe(wanted: frozenset[str]) -> Probe:
+    def probe(cell: str) -> Found | None:
+        code = to_iso2(cell)
+        return (f"{code} ({country_name(code)})", None) if code in wanted else None
+
+    return probe
+
+
+def _term_probe(matcher: TermMatcher, label: str = "") -> Probe:
+    def probe(cell: str) -> Found | None:
+        found = matcher.find(cell)
+        if found is None:
+            return None
+        term, _text = found
+        return (f"{label}: term '{term}'" if label else f"term '{term}'", None)
+
+    return probe
+
+
+def _code_probe(matcher: CodeMatcher, label: str) -> Probe:
+    def probe(cell: str) -> Found | None:
+        found = matcher.find(cell)
+        if found is None:
+            return None
+        prefix, _code = found
+        return (f"{label}: code {prefix}" if label else f"code {prefix}", None)
+
+    return probe
+
+
+# ---------------------------------------------------------------- evaluation
+
+
+def _spread(name: str, codes: np.ndarray, uniques: np.ndarray, found: Sequence[Found | None]) -> Outcome:
+    """Turn per-distinct-value results into per-row fired flags and evidence."""
+    per_value = np.empty(len(uniques), dtype=object)
+    for i, (value, hit) in enumerate(zip(uniques, found)):
+        per_value[i] = Evidence(name, str(value), hit[0], hit[1]) if hit is not None and str(value) else None
+    fired_per_value = np.array([e is not None for e in per_value], dtype=bool)
+    return Outcome(fired_per_value[codes], per_value[codes])
+
+
+def _probe_fields(fields: Sequence[str], probe: Probe) -> Evaluator:
+    def evaluate(frame: Frame) -> Outcome:
+        outcomes = []
+        for name in fields:
+            codes, uniques = frame.factorized(name)
+            outcomes.append(_spread(name, codes, uniques, [probe(str(v)) if v else None for v in uniques]))
+        return _first(outcomes) if outcomes else frame.nothing()
+
+    return evaluate
+
+
+def _first(outcomes: Sequence[Outcome]) -> Outcome:
+    """Fired where any fired; evidence from the first that fired on each row."""
+    fired = np.logical_or.reduce([o.fired for o in outcomes])
+    evidence = outcomes[0].evidence.copy()
+    for other in outcomes[1:]:
+        empty = evidence == None  # noqa: E711 (elementwise on an object array)
+        evidence[empty] = other.evidence[empty]
+    return Outcome(fired, evidence)
+
+
+def _any_of(evaluators: Sequence[Evaluator]) -> Evaluator:
+    return lambda frame: _first([e(frame) for e in evaluators]) if evaluators else frame.nothing()
+
+
+def _all_of(evaluators: Sequence[Evaluator]) -> Evaluator:
+    def evaluate(frame: Frame) -> Outcome:
+        outcomes = [e(frame) for e in evaluators]
+        fired = np.logical_and.reduce([o.fired for o in outcomes])
+        evidence = np.full(frame.size, None, dtype=object)
+        for row in np.flatnonzero(fired):
+            evidence[row] = join_evidence([o.evidence[row] for o in outcomes])
+        return Outcome(fired, evidence)
+
+    return evaluate
+
+
+def _none_of(evaluator: Evaluator) -> Evaluator:
+    def evaluate(frame: Frame) -> Outcome:
+        outcome = evaluator(frame)
+        return Outcome(~outcome.fired, np.full(frame.size, None, dtype=object))
+
+    return evaluate
+
+
+def join_evidence(parts: Sequence[Evidence | None]) -> Evidence | None:
+    """One evidence for an `all` condition: its parts' fields, values and matches, joined in order."""
+    present = [p for p in parts if p is not None]
+    if not present:
+        return None
+    if len(present) == 1:
+        return present[0]
+    similarities = [p.similarity for p in present if p.similarity is not None]
+    return Evidence(
+        field=" + ".join(str(p.field) for p in present),
+        value=" | ".join(str(p.value) for p in present),
+        matched=" | ".join(str(p.matched) for p in present),
+        similarity=max(similarities) if similarities else None,
+    )

@@ -1,0 +1,124 @@
+"""The pipeline, one way: rule packs -> intake -> evaluate -> score -> ScreeningResult."""
+
+from __future__ import annotations
+
+import datetime as dt
+import os
+from collections.abc import Callable, Mapping, Sequence
+from pathlib import Path
+
+from screening import __version__
+from screening.engine import compile_packs, evaluate
+from screening.fields import FIELDS
+from screening.intake import read_inputs
+from screening.model import Manifest, PackInfo, RowResult, ScreeningResult, Source
+from screening.rulepacks import RulePack, load_packs
+from screening.scoring import pack_score, row_score
+
+Progress = Callable[[str, int], None]
+"""Called with (stage, total steps) when a stage starts and ("", n) for n steps done."""
+
+
+def default_rules_dir() -> Path:
+    """The `rules/` folder of a source checkout, else the copy bundled inside the installed package."""
+    here = Path(__file__).resolve().parent
+    for candidate in (here.parent / "rules", here / "_bundled_rules"):
+        if candidate.is_dir():
+            return candidate
+    return here.parent / "rules"
+
+
+def created_at_now() -> str:
+    """UTC time of the run; SOURCE_DATE_EPOCH pins it for reproducible reports."""
+    epoch = os.environ.get("SOURCE_DATE_EPOCH")
+    moment = (
+        dt.datetime.fromtimestamp(int(epoch), dt.UTC) if epoch and epoch.isdigit() else dt.datetime.now(dt.UTC)
+    )
+    return moment.replace(microsecond=0).isoformat().replace("+00:00", "Z")
+
+
+def screen(
+    inputs: Sequence[str | os.PathLike[str]],
+    rules: Sequence[str | os.PathLike[str]] = (),
+    *,
+    sheet: str | None = None,
+    overrides: Mapping[str, str] | None = None,
+    progress: Progress | None = None,
+) -> ScreeningResult:
+    # Rules first: a broken pack stops the run before any input is read.
+    packs = load_packs(rules or [default_rules_dir()])
+    compiled = compile_packs(packs)
+    intake = read_inputs(inputs, sheet=sheet, overrides=overrides)
+
+    if progress:
+        progress("Screening", len(compiled))
+    hits_per_row = evaluate(compiled, intake.records, (lambda n: progress("", n)) if progress else None)
+
+    thresholds = {pack.id: pack.spec.pack.thresholds for pack in packs}
+    mapped = [frozenset(f for f in table.fields if f) for table in intake.tables]
+    rows: list[RowResult] = []
+    columns = {name: intake.records[name].tolist() for name in ("input", "sheet", "row", "table", "cells", *FIELDS)}
+    for i, row_hits in enumerate(hits_per_row):
+        per_pack: dict[str, list[tuple[int, str | None]]] = {}
+        for compiled_rule, hit in row_hits:
+            per_pack.setdefault(compiled_rule.pack.id, []).append((hit.weight, compiled_rule.rule.band))
+        score, band = row_score(pack_score(fired, thresholds[pack_id]) for pack_id, fired in per_pack.items())
+        table = int(columns["table"][i])
+        rows.append(
+            RowResult(
+                input=columns["input"][i],
+                sheet=columns["sheet"][i],
+                row=int(columns["row"][i]),
+                table=table,
+                fields={f: columns[f][i] for f in FIELDS if f in mapped[table]},
+                cells=tuple(columns["cells"][i]),
+                score=score,
+                band=band,
+                hits=tuple(hit for _, hit in row_hits),
+            )
+        )
+
+    manifest = Manifest(
+        tool_version=__version__,
+        created_at=created_at_now(),
+        inputs=tuple(intake.files),
+        rule_packs=tuple(pack_info(p) for p in packs),
+        options=_options(sheet, overrides),
+    )
+    return ScreeningResult(
+        manifest=manifest,
+        rows=rows,
+        tables=intake.tables,
+        rules=[c.info for c in compiled],
+        sources=_sources(packs),
+        errors=intake.errors,
+    )
+
+
+def pack_info(pack: RulePack) -> PackInfo:
+    meta = pack.spec.pack
+    return PackInfo(
+        id=meta.id,
+        version=meta.version,
+        sha256=pack.sha256,
+        path=str(pack.path),
+        title=meta.title,
+        thresholds=(("review", meta.thresholds.review), ("high", meta.thresholds.high)),
+    )
+
+
+def _sources(packs: Sequence[RulePack]) -> list[Source]:
+    seen: dict[tuple[str, str], Source] = {}
+    for pack in packs:
+        for doc in pack.spec.sources:
+            seen.setdefault((doc.id, doc.title), Source(doc.id, doc.title, doc.issuer, doc.date, doc.url))
+    return list(seen.values())
+
+
+def _options(sheet: str | None, overrides: Mapping[str, str] | None) -> tuple[tuple[str, str], ...]:
+    options: list[tuple[str, str]] = []
+    if sheet:
+        options.append(("sheet", sheet))
+    for header, field in sorted((overrides or {}).items()):
+        options.append(("map", f"{header}={field}"))
+    return tuple(options)
