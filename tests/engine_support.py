@@ -1,0 +1,47 @@
+"""Build intake-shaped records from plain dicts, to test rules without spreadsheets."""
+
+from collections.abc import Mapping, Sequence
+from pathlib import Path
+
+import pandas as pd
+
+from screening.engine import compile_packs, evaluate
+from screening.fields import FIELDS
+from screening.model import Band, Hit
+from screening.rulepacks import RulePack, load_pack
+from screening.scoring import pack_score
+
+
+def records(rows: Sequence[Mapping[str, str]]) -> pd.DataFrame:
+    unknown = {k for row in rows for k in row} - set(FIELDS)
+    assert not unknown, f"not canonical fields: {unknown}"
+    data: dict[str, list[object]] = {
+        "input": ["test.xlsx"] * len(rows),
+        "sheet": ["Sheet1"] * len(rows),
+        "row": list(range(2, len(rows) + 2)),
+        "table": [0] * len(rows),
+    }
+    for field in FIELDS:
+        data[field] = [str(row.get(field, "")) for row in rows]
+    data["cells"] = [tuple(str(v) for v in row.values()) for row in rows]
+    return pd.DataFrame(data, dtype=object)
+
+
+def write_pack(tmp_path: Path, text: str, name: str = "pack.yaml") -> Path:
+    path = tmp_path / name
+    path.write_text(text, encoding="utf-8")
+    return path
+
+
+def run_pack(pack: RulePack, rows: Sequence[Mapping[str, str]]) -> list[tuple[int, Band, list[Hit]]]:
+    """(score, band, hits) per row for one pack."""
+    compiled = compile_packs([pack])
+    result = []
+    for row_hits in evaluate(compiled, records(rows)):
+        score, band = pack_score(((h.weight, c.rule.band) for c, h in row_hits), pack.spec.pack.thresholds)
+        result.append((score, band, [h for _, h in row_hits]))
+    return result
+
+
+def load(path: Path) -> RulePack:
+    return load_pack(path)
