@@ -1,0 +1,117 @@
+"""What the tabular reports (CSV, xlsx, HTML) show per row: shared so the three always agree."""
+
+from __future__ import annotations
+
+from collections import Counter
+from collections.abc import Iterable
+from dataclasses import dataclass
+
+from screening.fields import FIELDS
+from screening.model import Evidence, Hit, RowResult, ScreeningResult
+
+UNVERIFIED = "unverified"
+
+# Our own column names, in CSV spelling and xlsx spelling; an original header equal to one of
+# them is renamed so a reader never confuses the supplier's "Score" with ours.
+FIXED_COLUMNS = ("input", "sheet", "row", "band", "score", "rules", "reasons", "evidence")
+REVIEW_COLUMNS = ("Disposition", "Reviewer", "Comment")
+
+# Band colours shared by the xlsx fills and the HTML page: clear green, review yellow, high orange, critical red.
+BAND_COLOURS = {"clear": "C6EFCE", "review": "FFEB9C", "high": "F4B183", "critical": "FF7C80"}
+
+
+@dataclass(frozen=True)
+class Columns:
+    """Canonical fields present and the unmapped original columns (union over all tables)."""
+
+    fields: tuple[str, ...]
+    extras: tuple[str, ...]  # display header of each unmapped original column
+    extra_slots: tuple[tuple[tuple[int, int], ...], ...]  # per table: (cell index, position in extras)
+    unverified: frozenset[str]  # ids of rules whose confidence is 'unverified'
+
+    def field_values(self, row: RowResult) -> list[str]:
+        return [row.fields.get(f, "") for f in self.fields]
+
+    def extra_values(self, row: RowResult) -> list[str]:
+        values = [""] * len(self.extras)
+        if 0 <= row.table < len(self.extra_slots):
+            cells = row.cells
+            for cell_index, pos in self.extra_slots[row.table]:
+                if cell_index < len(cells):
+                    values[pos] = cells[cell_index]
+        return values
+
+    def reasons(self, row: RowResult) -> str:
+        return "; ".join(self.reason(h) for h in row.hits)
+
+    def reason(self, hit: Hit) -> str:
+        unverified = hit.confidence == UNVERIFIED or hit.rule in self.unverified
+        return f"{hit.title} (unverified)" if unverified else hit.title
+
+
+def columns_for(result: ScreeningResult) -> Columns:
+    present: dict[str, None] = {}
+    for table in result.tables:
+        present.update((f, None) for f in table.fields if f)
+    for row in result.rows:
+        present.update((f, None) for f in row.fields)
+    known = [f for f in FIELDS if f in present]
+    fields = tuple(known + [f for f in present if f not in FIELDS])
+
+    taken = {c.casefold() for c in (*FIXED_COLUMNS, *fields, *REVIEW_COLUMNS)}
+    extras: dict[str, int] = {}
+    slots: list[tuple[tuple[int, int], ...]] = []
+    for table in result.tables:
+        seen: Counter[str] = Counter()
+        table_slots = []
+        for i, (header, field) in enumerate(zip(table.headers, table.fields)):
+            if field:
+                continue
+            label = header.strip() or f"(column {i + 1})"
+            seen[label] += 1
+            if seen[label] > 1:  # the same header twice in one sheet: keep both columns
+                label = f"{label} ({seen[label]})"
+            if label.casefold() in taken:
+                label = f"{label} (original)"
+            table_slots.append((i, extras.setdefault(label, len(extras))))
+        slots.append(tuple(table_slots))
+
+    unverified = frozenset(r.id for r in result.rules if r.confidence == UNVERIFIED)
+    return Columns(fields, tuple(extras), tuple(slots), unverified)
+
+
+def rule_ids(row: RowResult) -> str:
+    return "; ".join(h.rule for h in row.hits)
+
+
+def evidence_line(ev: Evidence) -> str:
+    """One readable line: `country='Russia' -> RU (93.5% similar)`."""
+    value = _one_line(ev.value) if ev.value is not None else None
+    if ev.field and value is not None:
+        text = f"{ev.field}='{value}'"
+    else:
+        text = ev.field or (f"'{value}'" if value is not None else "")
+    if ev.matched:
+        text = f"{text} -> {_one_line(ev.matched)}" if text else _one_line(ev.matched)
+    if ev.similarity is not None and ev.similarity == ev.similarity:  # skip NaN
+        text += f" ({round(float(ev.similarity), 1):g}% similar)"
+    return text
+
+
+def evidence_text(row: RowResult) -> str:
+    return "; ".join(evidence_line(h.evidence) for h in row.hits)
+
+
+def review_order(rows: Iterable[RowResult]) -> list[RowResult]:
+    """Flagged rows, worst band first, then highest score, then input order."""
+    indexed = [(i, r) for i, r in enumerate(rows) if r.flagged]
+    indexed.sort(key=lambda p: (-int(p[1].band), -p[1].score, p[0]))
+    return [r for _, r in indexed]
+
+
+def hit_counts(result: ScreeningResult) -> Counter[str]:
+    return Counter(h.rule for r in result.rows for h in r.hits)
+
+
+def _one_line(text: str) -> str:
+    return " ".join(text.splitlines()) if ("\n" in text or "\r" in text) else text

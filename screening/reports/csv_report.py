@@ -1,0 +1,43 @@
+"""The CSV report: one line per input row, in input order, safe to open in Excel."""
+
+from __future__ import annotations
+
+import csv
+import io
+from typing import BinaryIO
+
+from screening.model import ScreeningResult
+
+from .cells import csv_safe
+from .columns import FIXED_COLUMNS, columns_for, evidence_text, rule_ids
+
+
+def write_csv(result: ScreeningResult, fh: BinaryIO) -> None:
+    # The BOM (utf-8-sig) is what makes Excel read Chinese and Russian text as UTF-8.
+    text = io.TextIOWrapper(fh, encoding="utf-8-sig", newline="")
+    try:
+        cols = columns_for(result)
+        # Every text quoted (numbers not): an Excel whose list separator is ';' then cannot split
+        # a cell like `x;=cmd|...` in two and run the second half as a formula.
+        out = csv.writer(text, quoting=csv.QUOTE_NONNUMERIC)
+        out.writerow([*FIXED_COLUMNS, *cols.fields, *(csv_safe(h) for h in cols.extras)])
+        for row in result.rows:
+            texts = [
+                row.input,
+                row.sheet,
+                None,
+                None,
+                None,
+                rule_ids(row),
+                cols.reasons(row),
+                evidence_text(row),
+                *cols.field_values(row),
+                *cols.extra_values(row),
+            ]
+            safe: list[str | int] = [csv_safe(t) if t is not None else "" for t in texts]
+            # row, band and score are ours (numbers and band names): never escaped.
+            safe[2:5] = [int(row.row), row.band.label, int(row.score)]
+            out.writerow(safe)
+        text.flush()
+    finally:
+        text.detach()  # leave `fh` open: the atomic writer fsyncs and closes it

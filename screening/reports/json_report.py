@@ -1,0 +1,78 @@
+"""The JSON report: exactly the contract of design.md, rendered byte-for-byte deterministically."""
+
+from __future__ import annotations
+
+import json
+import math
+from typing import Any, BinaryIO
+
+from screening.model import BAND_LABELS, Evidence, Hit, RowError, RowResult, ScreeningResult
+
+
+def report_json(result: ScreeningResult) -> dict[str, Any]:
+    """The report as plain Python data; keys and nesting follow the JSON report contract."""
+    m = result.manifest
+    return {
+        "manifest": {
+            "tool_version": m.tool_version,
+            "created_at": m.created_at,
+            "inputs": [{"path": f.path, "sha256": f.sha256, "sheets": list(f.sheets)} for f in m.inputs],
+            "rule_packs": [{"id": p.id, "version": p.version, "sha256": p.sha256} for p in m.rule_packs],
+            "lists": [
+                {"source": s.source, "published": s.published, "sha256": s.sha256, "entries": int(s.entries)}
+                for s in m.lists
+            ],
+            "bands": list(BAND_LABELS),
+        },
+        "rows": [_row(r) for r in result.rows],
+        "errors": [_error(e) for e in result.errors],
+    }
+
+
+def render_json(result: ScreeningResult) -> bytes:
+    """UTF-8 bytes; the same result always gives the same bytes."""
+    text = json.dumps(report_json(result), ensure_ascii=False, indent=2, allow_nan=False)
+    return (text + "\n").encode("utf-8")
+
+
+def write_json(result: ScreeningResult, fh: BinaryIO) -> None:
+    fh.write(render_json(result))
+
+
+def _row(row: RowResult) -> dict[str, Any]:
+    return {
+        "input": row.input,
+        "sheet": row.sheet,
+        "row": int(row.row),  # int() also turns a numpy integer from pandas into plain JSON
+        "fields": {k: (v if v != "" else None) for k, v in row.fields.items()},
+        "score": int(row.score),
+        "band": row.band.label,
+        "hits": [_hit(h) for h in row.hits],
+    }
+
+
+def _hit(hit: Hit) -> dict[str, Any]:
+    return {
+        "rule": hit.rule,
+        "title": hit.title,
+        "weight": int(hit.weight),
+        "sources": list(hit.sources),
+        "evidence": _evidence(hit.evidence),
+    }
+
+
+def _evidence(ev: Evidence) -> dict[str, Any]:
+    sim = ev.similarity
+    # NaN/inf are not JSON; an unknown similarity is null.
+    similarity = float(sim) if sim is not None and math.isfinite(sim) else None
+    return {"field": ev.field, "value": ev.value, "matched": ev.matched, "similarity": similarity}
+
+
+def _error(err: RowError) -> dict[str, Any]:
+    return {
+        "input": err.input,
+        "sheet": err.sheet,
+        "row": int(err.row) if err.row is not None else None,
+        "reason_code": str(err.reason_code),
+        "message": err.message,
+    }
