@@ -1,0 +1,182 @@
+"""Read supplier spreadsheets into one table of canonical fields, keeping where each row came from.
+
+Formats are told by content (formats.py), workbooks read with calamine (spreadsheet.py), text
+with the csv module (delimited.py); every sheet then goes through the same header detection and
+synonym mapping (headers.py, headers.yaml) and row alignment (tables.py).
+"""
+
+from __future__ import annotations
+
+import hashlib
+import os
+import stat
+from collections.abc import Mapping, Sequence
+
+import pandas as pd
+
+from ..errors import InputError, ReasonCode
+from ..fields import FIELDS
+from ..model import InputFile, Intake, RowError, Table
+from ..text import simplify
+from .delimited import read_delimited
+from .formats import Format, detect_format
+from .limits import Limits, human_bytes
+from .spreadsheet import read_workbook
+from .tables import NoNameColumn, RawSheet, SheetTable, build_table
+
+__all__ = ["Limits", "read_inputs"]
+
+_MAP_HINT = 'name one with --map "Header=name"'
+_LISTED_HEADERS = 12  # keep one-line messages readable on a terminal
+
+
+def read_inputs(
+    paths: Sequence[str | os.PathLike],
+    *,
+    sheet: str | None = None,
+    overrides: Mapping[str, str] | None = None,
+    limits: Limits | None = None,
+) -> Intake:
+    """Read every input; InputError (one line, naming file and sheet) when one cannot be used.
+
+    `sheet` picks one sheet of each workbook (CSV files have only one). `overrides` maps header
+    text to a canonical field, as given with --map "Header=field".
+    """
+    limits = limits or Limits()
+    wanted = _parse_overrides(overrides or {})
+    if not paths:
+        raise InputError("no input files given; pass one or more spreadsheets")
+    files: list[InputFile] = []
+    sheets: list[SheetTable] = []
+    errors: list[RowError] = []
+    for given in paths:
+        path = str(os.fspath(given))
+        try:
+            file, found, skipped = _read_file(path, sheet, wanted, limits)
+        except OSError as exc:
+            raise InputError(f"{path}: cannot be read ({exc.strerror or exc}); check the path and permissions") from None
+        files.append(file)
+        sheets.extend(found)
+        errors.extend(skipped)
+        for table in found:
+            errors.extend(table.errors)
+    _check_overrides_used(overrides or {}, [s.table for s in sheets])
+    return Intake(records=_records(sheets), files=files, tables=[s.table for s in sheets], errors=errors)
+
+
+def _read_file(
+    path: str, sheet: str | None, wanted: Mapping[str, str], limits: Limits
+) -> tuple[InputFile, list[SheetTable], list[RowError]]:
+    _check_file(path, limits)
+    with open(path, "rb") as f:
+        digest = hashlib.file_digest(f, "sha256").hexdigest()
+    fmt = detect_format(path, limits)
+    raws = [read_delimited(path, limits)] if fmt is Format.CSV else read_workbook(path, fmt, sheet, limits)
+    name = os.path.basename(path)
+    built = [build_table(raw, name, wanted, limits) for raw in raws]
+    found = [b for b in built if isinstance(b, SheetTable)]
+    if not found:
+        raise InputError(_no_name_message(path, raws, built))
+    # A file with a supplier table may carry other sheets (instructions, lookups): say which
+    # were left out and why, so nobody assumes they were screened.
+    skipped = [
+        RowError(name, raw.name, None, ReasonCode.SHEET_SKIPPED.value, (
+            f"sheet '{raw.name}' skipped: no supplier-name column; headers found: "
+            f"{_quoted(b.headers)}; {_MAP_HINT} if it lists suppliers"
+        ))
+        for raw, b in zip(raws, built)
+        if isinstance(b, NoNameColumn) and raw.rows
+    ]
+    return InputFile(path, digest, tuple(t.table.sheet for t in found)), found, skipped
+
+
+def _check_file(path: str, limits: Limits) -> None:
+    try:
+        info = os.stat(path)
+    except FileNotFoundError:
+        raise InputError(f"{path}: file not found; check the path") from None
+    if stat.S_ISDIR(info.st_mode):
+        raise InputError(f"{path}: is a folder, not a file; pass the spreadsheets inside it")
+    if not stat.S_ISREG(info.st_mode):
+        raise InputError(f"{path}: is not a regular file; pass a spreadsheet file")
+    if info.st_size == 0:
+        raise InputError(f"{path}: is empty (0 bytes); check that the right file was sent")
+    if info.st_size > limits.max_file_bytes:
+        raise InputError(
+            f"{path}: is {human_bytes(info.st_size)}, over the {human_bytes(limits.max_file_bytes)} limit; "
+            "split it into smaller files"
+        )
+
+
+def _parse_overrides(overrides: Mapping[str, str]) -> dict[str, str]:
+    """Simplified header -> field; InputError for a field that does not exist."""
+    parsed: dict[str, str] = {}
+    for header, field in overrides.items():
+        canonical = field.strip().lower()
+        if canonical not in FIELDS:
+            raise InputError(
+                f"--map '{header}={field}': unknown field '{field}'; valid fields: {', '.join(FIELDS)}"
+            )
+        key = simplify(header)
+        if not key:
+            raise InputError(f"--map '{header}={field}': no header text; write it as --map \"Header=field\"")
+        parsed[key] = canonical
+    return parsed
+
+
+def _check_overrides_used(overrides: Mapping[str, str], tables: list[Table]) -> None:
+    """A --map whose header is nowhere is almost always a typo: better to stop than to ignore it."""
+    seen = {simplify(h) for table in tables for h in table.headers}
+    for header, field in overrides.items():
+        if simplify(header) not in seen:
+            found = list(dict.fromkeys(h for table in tables for h in table.headers))
+            raise InputError(
+                f"--map '{header}={field}': no column headed '{header}' in any sheet read; "
+                f"headers found: {_quoted(found)}"
+            )
+
+
+def _no_name_message(path: str, raws: list[RawSheet], built: list[SheetTable | NoNameColumn]) -> str:
+    if len(raws) == 1:
+        raw, result = raws[0], built[0]
+        assert isinstance(result, NoNameColumn)
+        if not raw.rows:
+            return f"{path} sheet '{raw.name}': is empty; nothing to screen"
+        return f"{path} sheet '{raw.name}': no supplier-name column; headers found: {_quoted(result.headers)}; {_MAP_HINT}"
+    if not any(raw.rows for raw in raws):
+        return f"{path}: every sheet is empty; nothing to screen"
+    described = "; ".join(
+        f"'{raw.name}' ({_quoted(b.headers) if raw.rows else 'empty'})"
+        for raw, b in zip(raws, built)
+        if isinstance(b, NoNameColumn)
+    )
+    return f"{path}: no sheet has a supplier-name column (sheets: {described}); {_MAP_HINT}"
+
+
+def _quoted(headers: Sequence[str]) -> str:
+    if not headers:
+        return "none"
+    shown = ", ".join(f"'{h}'" for h in headers[:_LISTED_HEADERS])
+    return shown + (f" and {len(headers) - _LISTED_HEADERS} more" if len(headers) > _LISTED_HEADERS else "")
+
+
+def _records(sheets: list[SheetTable]) -> pd.DataFrame:
+    """Intake.records (model.py): provenance, one str column per field, then the original cells."""
+    columns: dict[str, list[object]] = {key: [] for key in ("input", "sheet", "row", "table", *FIELDS, "cells")}
+    for index, sheet in enumerate(sheets):
+        table = sheet.table
+        positions = {field: column for column, field in enumerate(table.fields) if field}
+        for number, cells in sheet.rows:
+            columns["input"].append(table.input)
+            columns["sheet"].append(table.sheet)
+            columns["row"].append(number)
+            columns["table"].append(index)
+            for field in FIELDS:
+                column = positions.get(field)
+                columns[field].append(cells[column] if column is not None else "")
+            columns["cells"].append(cells)
+    # Explicit dtypes: pandas 3 would otherwise pick its own string dtype (NaN for missing).
+    return pd.DataFrame({
+        key: pd.Series(values, dtype="int64" if key in ("row", "table") else object)
+        for key, values in columns.items()
+    })

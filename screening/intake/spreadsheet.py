@@ -1,0 +1,92 @@
+"""Read workbooks (xlsx, xlsm, xlsb, xls, ods) with python-calamine, cells as displayed text."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from typing import TypeVar
+
+from python_calamine import CalamineWorkbook, PasswordError, SheetTypeEnum, SheetVisibleEnum
+
+from ..errors import InputError
+from ..text import cell_text, fold
+from .formats import Format, has_native_extension
+from .limits import Limits
+from .tables import RawSheet, trim_row
+
+T = TypeVar("T")
+
+
+def read_workbook(path: str, fmt: Format, sheet: str | None, limits: Limits) -> list[RawSheet]:
+    """The visible worksheets in workbook order, or just `sheet` (hidden or not) when given."""
+    with _open(path, fmt) as workbook:
+        metadata = _guard(path, lambda: workbook.sheets_metadata)
+        if sheet is not None:
+            names = [_pick_sheet(path, sheet, [m.name for m in metadata])]
+            if next(m for m in metadata if m.name == names[0]).typ != SheetTypeEnum.WorkSheet:
+                raise InputError(f"{path} sheet '{names[0]}': is a chart or macro sheet, not a table; pick another --sheet")
+        else:
+            names = [m.name for m in metadata if m.typ == SheetTypeEnum.WorkSheet and m.visible == SheetVisibleEnum.Visible]
+            if not names:
+                listed = ", ".join(f"'{m.name}'" for m in metadata) or "none"
+                raise InputError(f"{path}: has no visible sheet (sheets: {listed}); pick one with --sheet NAME")
+        return [_read_sheet(path, workbook, name, limits) for name in names]
+
+
+@contextmanager
+def _open(path: str, fmt: Format) -> Iterator[CalamineWorkbook]:
+    # calamine's path reader picks its parser by extension, so a renamed file is handed over
+    # as a file object instead, which calamine sniffs by content. Either way: read-only.
+    if has_native_extension(path, fmt):
+        workbook = _guard(path, lambda: CalamineWorkbook.from_path(path))
+        with workbook:
+            yield workbook
+    else:
+        with open(path, "rb") as f:
+            workbook = _guard(path, lambda: CalamineWorkbook.from_filelike(f))
+            with workbook:
+                yield workbook
+
+
+def _pick_sheet(path: str, wanted: str, names: list[str]) -> str:
+    """Exact name first, then ignoring case and accents: people type sheet names by hand."""
+    if wanted in names:
+        return wanted
+    for name in names:
+        if fold(name) == fold(wanted):
+            return name
+    listed = ", ".join(f"'{n}'" for n in names)
+    raise InputError(f"{path}: no sheet named '{wanted}'; sheets: {listed}")
+
+
+def _read_sheet(path: str, workbook: CalamineWorkbook, name: str, limits: Limits) -> RawSheet:
+    sheet = _guard(path, lambda: workbook.get_sheet_by_name(name))
+    if sheet.height > limits.max_rows:  # calamine has parsed the sheet; Python objects not built yet
+        raise InputError(
+            f"{path} sheet '{name}': {sheet.height:,} rows, over the {limits.max_rows:,} row limit; "
+            "split it into smaller sheets"
+        )
+    raw = RawSheet(name=name)
+    if sheet.start is None:  # no cell at all
+        return raw
+    # to_python() starts at the first used cell; add the offset back so rows and columns are
+    # the ones the user sees in Excel (a table under a title, starting at C4, stays at C4).
+    first_row, raw.first_col = sheet.start
+    for offset, values in enumerate(_guard(path, lambda: sheet.to_python())):
+        cells = trim_row([cell_text(v) for v in values])
+        if cells:
+            raw.rows.append((first_row + offset + 1, cells))
+    return raw
+
+
+def _guard(path: str, action: Callable[[], T]) -> T:
+    """Run a calamine call; turn whatever the parser raises into one line the user can act on."""
+    try:
+        return action()
+    except PasswordError:
+        raise InputError(f"{path}: is password-protected; save an unprotected copy") from None
+    except InputError:
+        raise
+    except Exception as exc:  # the Rust parser raises many types for damaged files
+        reason = (str(exc).splitlines() or [type(exc).__name__])[0][:120]
+        raise InputError(f"{path}: not a readable spreadsheet ({reason}); re-save it from Excel as .xlsx") from None
