@@ -7,6 +7,7 @@ import re
 from typing import Annotated, Any, Literal, Union
 
 from pydantic import (
+    AfterValidator,
     BaseModel,
     ConfigDict,
     Discriminator,
@@ -47,6 +48,9 @@ def _country_code(code: str) -> str:
     return upper
 
 
+CountryCode = Annotated[str, AfterValidator(_country_code)]
+
+
 def _non_blank_terms(terms: list[str]) -> list[str]:
     for term in terms:
         if not term.strip(" *"):
@@ -58,10 +62,8 @@ def _non_blank_terms(terms: list[str]) -> list[str]:
 
 
 class CountrySpec(Strict):
-    in_: list[str] = Field(alias="in", min_length=1)
+    in_: list[CountryCode] = Field(alias="in", min_length=1)
     fields: list[FieldName] = Field(default=["country"], min_length=1)
-
-    _codes = field_validator("in_")(lambda codes: [_country_code(c) for c in codes])
 
 
 class TextSpec(Strict):
@@ -244,21 +246,17 @@ class SectorDef(Strict):
 
 class PlaceDef(Strict):
     title: str
-    country: str | None = None
+    country: CountryCode | None = None
     terms: list[str] = Field(min_length=1)
-
-    _country = field_validator("country")(lambda c: c if c is None else _country_code(c))
     _terms = field_validator("terms")(_non_blank_terms)
 
 
 class WatchEntry(Strict):
     name: str = Field(min_length=2)
     aliases: list[str] = []
-    countries: list[str] = []
+    countries: list[CountryCode] = []
     sources: list[str] = []
     note: str = ""
-
-    _countries = field_validator("countries")(lambda codes: [_country_code(c) for c in codes])
 
 
 class Watchlist(Strict):
