@@ -8,16 +8,28 @@ _NON_WORD = re.compile(r"[\W_]+", re.UNICODE)
 _SPACES = re.compile(r"\s+")
 
 
+def _is_latin(ch: str) -> bool:
+    # Basic Latin through Latin Extended-B and IPA, plus Latin Extended Additional (Vietnamese).
+    return ch < "\u0250" or "\u1e00" <= ch <= "\u1eff"
+
+
 @lru_cache(maxsize=65536)
 def fold(text: str) -> str:
-    """Compatibility-normalise, strip accents and case-fold: 'Ｓｅａｆｏｏｄ Café' -> 'seafood cafe'.
+    """Compatibility-normalise, strip Latin accents and case-fold: 'Ｓｅａｆｏｏｄ Café' -> 'seafood cafe'.
 
-    Accents are removed from Latin letters only; Hangul, Han and Cyrillic keep their form
-    (NFKD would split Hangul syllables into jamo, so we recompose after dropping marks).
+    Marks are dropped only after a Latin letter: in Japanese (ド), Russian (й) or Hindi they are part of
+    the letter, and NFKD would also split Hangul syllables, so the text is recomposed afterwards.
     """
-    decomposed = unicodedata.normalize("NFKD", text)
-    stripped = "".join(ch for ch in decomposed if not unicodedata.combining(ch))
-    return _SPACES.sub(" ", unicodedata.normalize("NFKC", stripped).casefold()).strip()
+    kept: list[str] = []
+    base_is_latin = False
+    for ch in unicodedata.normalize("NFKD", text):
+        if unicodedata.combining(ch):
+            if base_is_latin:
+                continue
+        else:
+            base_is_latin = _is_latin(ch)
+        kept.append(ch)
+    return _SPACES.sub(" ", unicodedata.normalize("NFKC", "".join(kept)).casefold()).strip()
 
 
 @lru_cache(maxsize=65536)

@@ -1,0 +1,5 @@
+"""`python -m screening` runs the CLI."""
+
+from screening.cli import main
+
+main()
