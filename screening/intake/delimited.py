@@ -20,6 +20,7 @@ _SAMPLE_BYTES = 512 * 1024
 _CHUNK_BYTES = 1024 * 1024
 _DELIMITER_SAMPLE_CHARS = 64 * 1024
 _SAVE_AS_UTF8 = "save it from Excel as 'CSV UTF-8'"
+_CONTROL_BYTES = bytes([*range(0, 9), *range(14, 32), 127])  # not tab, newlines or form feed
 
 _BOMS: tuple[tuple[bytes, str], ...] = (  # UTF-32 first: its LE BOM starts with UTF-16's
     (codecs.BOM_UTF32_LE, "utf-32"),
@@ -81,7 +82,8 @@ def detect_encoding(path: str) -> str:
     utf16 = _utf16_without_bom(sample)
     if utf16:
         return _verified(path, [utf16])
-    if sample.count(0) > len(sample) // 100:
+    controls = len(sample) - len(sample.translate(None, _CONTROL_BYTES))
+    if controls > len(sample) // 100:  # text never has many; binary files have plenty
         raise InputError(f"{path}: not a spreadsheet or text file (unknown format); re-save it from Excel as .xlsx")
     if _decodes(path, "utf-8"):
         return "utf-8"

@@ -19,6 +19,8 @@ from ..text import simplify
 
 HEADER_SCAN_ROWS = 30  # titles, notes and logos above a header rarely take more rows
 MAX_HEADER_CHARS = 80  # a longer cell is an instruction or a value, not a column header
+MAX_HEADER_WORDS = 8
+_SENTENCE_END = tuple(".!?。！？")
 
 # Scripts written without spaces between words (Han, kana, and Korean compounds such as
 # '공급업체명'): their synonyms match any run of characters, not whole words.
@@ -71,7 +73,7 @@ class Vocabulary:
         return result
 
     def _match(self, header: str) -> Match | None:
-        if len(header) > MAX_HEADER_CHARS:
+        if len(header) > MAX_HEADER_CHARS or _is_prose(header):
             return None
         text = simplify(header)
         compact = text.replace(" ", "")
@@ -100,6 +102,12 @@ class Vocabulary:
         # Longest wins; on a tie the later one, as the head noun usually ends the header.
         synonym, length, _ = max(pool, key=lambda f: (f[1], f[2]))
         return Match(synonym.field, False, synonym.weak, length)
+
+
+def _is_prose(header: str) -> bool:
+    """'2. Use the official legal name.' on an Instructions sheet mentions a field but is no header."""
+    words = len(header.split())
+    return words > MAX_HEADER_WORDS or (words >= 4 and header.rstrip().endswith(_SENTENCE_END))
 
 
 def parse_vocabulary(text: str) -> Vocabulary:

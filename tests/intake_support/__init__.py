@@ -1,0 +1,1 @@
+"""Builders for intake tests: every workbook and CSV is generated in tmp_path by code."""
