@@ -8,7 +8,7 @@ from typing import BinaryIO
 
 import pytest
 
-import screening.reports as reports
+from screening import reports
 from screening.errors import ReportError
 from screening.model import ScreeningResult
 from screening.reports import atomic
@@ -46,11 +46,10 @@ def test_failure_keeps_the_previous_report_intact(tmp_path: Path, monkeypatch: p
 
 
 def test_ctrl_c_removes_the_temp_file(tmp_path: Path) -> None:
-    with pytest.raises(KeyboardInterrupt):
-        with atomic_write(tmp_path / "r.csv") as fh:
-            fh.write(b"partial")
-            assert len(list(tmp_path.iterdir())) == 1  # the temp file, not yet the report
-            raise KeyboardInterrupt
+    with pytest.raises(KeyboardInterrupt), atomic_write(tmp_path / "r.csv") as fh:
+        fh.write(b"partial")
+        assert len(list(tmp_path.iterdir())) == 1  # the temp file, not yet the report
+        raise KeyboardInterrupt
     assert list(tmp_path.iterdir()) == []
 
 

@@ -12,7 +12,17 @@ import pytest
 from screening.model import Table
 from screening.reports import write_report
 from tests.report_factory import (
-    AT_SUM, CR, DDE, HYPERLINK, MINUS, PLUS, SCRIPT, TAB, make_result, make_rows, with_rows,
+    AT_SUM,
+    CR,
+    DDE,
+    HYPERLINK,
+    MINUS,
+    PLUS,
+    SCRIPT,
+    TAB,
+    make_result,
+    make_rows,
+    with_rows,
 )
 
 FIXED = ["input", "sheet", "row", "band", "score", "rules", "reasons", "evidence"]
@@ -108,3 +118,12 @@ def test_duplicate_and_blank_headers_keep_their_columns(tmp_path: Path) -> None:
     result = replace(result, tables=[*result.tables, odd], rows=rows)
     out = _read(write_report(result, tmp_path / "r.csv"))
     assert (out[0]["Note"], out[0]["Note (2)"], out[0]["(column 4)"]) == ("first", "second", "third")
+
+
+def test_stray_pandas_values_render_as_text(tmp_path: Path) -> None:
+    rows = make_rows()
+    rows[0] = replace(rows[0], fields={"name": "Acme", "country": float("nan"), "sector": 7.0},  # type: ignore[dict-item]
+                      cells=("Acme", None, 7.0, -1.5, "", ""))  # type: ignore[arg-type]
+    out = _read(write_report(with_rows(make_result(), rows), tmp_path / "r.csv"))
+    assert (out[0]["country"], out[0]["sector"], out[0]["Score (original)"]) == ("", "7", "")
+    assert out[0]["Internal ref"] == "'-1.5"  # a number turned text still gets the guard

@@ -10,7 +10,13 @@ import numpy as np
 
 from screening.model import Band, Evidence, Hit
 from screening.reports import report_json, write_report
-from tests.report_factory import CREATED_AT, HYPERLINK, make_result, make_rows, with_rows
+from tests.report_factory import (
+    CREATED_AT,
+    HYPERLINK,
+    make_result,
+    make_rows,
+    with_rows,
+)
 
 TOP_KEYS = {"manifest", "rows", "errors"}
 MANIFEST_KEYS = {"tool_version", "created_at", "inputs", "rule_packs", "lists", "bands"}
@@ -88,11 +94,13 @@ def test_pandas_numbers_and_nan_still_give_valid_json(tmp_path: Path) -> None:
     rows = make_rows()
     hit = Hit("list.name", "Name match", np.int64(100), ("SDN",),  # type: ignore[arg-type]
               Evidence("name", "X", "Y", float("nan")))
-    rows[0] = replace(rows[0], row=np.int64(4), score=np.int64(100), band=Band.CRITICAL, hits=(hit,))  # type: ignore[arg-type]
+    rows[0] = replace(rows[0], row=np.int64(4), score=np.int64(100), band=Band.CRITICAL, hits=(hit,),  # type: ignore[arg-type]
+                      fields={"name": "Acme", "country": float("nan"), "sector": 12.0})  # type: ignore[dict-item]
     out = write_report(with_rows(make_result(), rows), tmp_path / "r.json")
     row = json.loads(out.read_text("utf-8"))["rows"][0]  # would raise on NaN or int64
     assert row["row"] == 4 and row["score"] == 100 and row["hits"][0]["weight"] == 100
     assert row["hits"][0]["evidence"]["similarity"] is None
+    assert row["fields"] == {"name": "Acme", "country": None, "sector": "12"}
 
 
 def test_no_errors_gives_an_empty_list() -> None:

@@ -8,6 +8,7 @@ from dataclasses import dataclass
 
 from screening.fields import FIELDS
 from screening.model import Evidence, Hit, RowResult, ScreeningResult
+from screening.text import cell_text
 
 UNVERIFIED = "unverified"
 
@@ -30,7 +31,7 @@ class Columns:
     unverified: frozenset[str]  # ids of rules whose confidence is 'unverified'
 
     def field_values(self, row: RowResult) -> list[str]:
-        return [row.fields.get(f, "") for f in self.fields]
+        return [_text(row.fields.get(f, "")) for f in self.fields]
 
     def extra_values(self, row: RowResult) -> list[str]:
         values = [""] * len(self.extras)
@@ -38,7 +39,7 @@ class Columns:
             cells = row.cells
             for cell_index, pos in self.extra_slots[row.table]:
                 if cell_index < len(cells):
-                    values[pos] = cells[cell_index]
+                    values[pos] = _text(cells[cell_index])
         return values
 
     def reasons(self, row: RowResult) -> str:
@@ -111,6 +112,11 @@ def review_order(rows: Iterable[RowResult]) -> list[RowResult]:
 
 def hit_counts(result: ScreeningResult) -> Counter[str]:
     return Counter(h.rule for r in result.rows for h in r.hits)
+
+
+def _text(value: object) -> str:
+    # Fields are str by contract; a stray NaN or number from pandas still renders as the user saw it.
+    return value if isinstance(value, str) else cell_text(value)
 
 
 def _one_line(text: str) -> str:

@@ -14,7 +14,14 @@ from urllib.parse import urlsplit
 
 from screening.model import BAND_LABELS, Hit, ScreeningResult, Source
 
-from .columns import BAND_COLOURS, Columns, columns_for, evidence_line, hit_counts, review_order
+from .columns import (
+    BAND_COLOURS,
+    Columns,
+    columns_for,
+    evidence_line,
+    hit_counts,
+    review_order,
+)
 
 _CSS = """
 body{font-family:system-ui,-apple-system,"Segoe UI",sans-serif;margin:2rem;color:#1b1b1b}

@@ -6,7 +6,15 @@ import json
 import math
 from typing import Any, BinaryIO
 
-from screening.model import BAND_LABELS, Evidence, Hit, RowError, RowResult, ScreeningResult
+from screening.model import (
+    BAND_LABELS,
+    Evidence,
+    Hit,
+    RowError,
+    RowResult,
+    ScreeningResult,
+)
+from screening.text import cell_text
 
 
 def report_json(result: ScreeningResult) -> dict[str, Any]:
@@ -44,11 +52,17 @@ def _row(row: RowResult) -> dict[str, Any]:
         "input": row.input,
         "sheet": row.sheet,
         "row": int(row.row),  # int() also turns a numpy integer from pandas into plain JSON
-        "fields": {k: (v if v != "" else None) for k, v in row.fields.items()},
+        "fields": {k: _field(v) for k, v in row.fields.items()},
         "score": int(row.score),
         "band": row.band.label,
         "hits": [_hit(h) for h in row.hits],
     }
+
+
+def _field(value: object) -> str | None:
+    # "" means empty; a stray NaN or number from pandas becomes the text the user saw.
+    text = value if isinstance(value, str) else cell_text(value)
+    return text or None
 
 
 def _hit(hit: Hit) -> dict[str, Any]:

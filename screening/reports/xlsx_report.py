@@ -32,7 +32,14 @@ from screening.model import BAND_LABELS, RowResult, ScreeningResult, Source
 
 from .cells import excel_text, is_risky
 from .columns import (
-    BAND_COLOURS, REVIEW_COLUMNS, UNVERIFIED, Columns, columns_for, evidence_line, hit_counts, review_order,
+    BAND_COLOURS,
+    REVIEW_COLUMNS,
+    UNVERIFIED,
+    Columns,
+    columns_for,
+    evidence_line,
+    hit_counts,
+    review_order,
 )
 
 EXCEL_MAX_ROWS = 1_048_576
