@@ -163,20 +163,20 @@ def detect_delimiter(sample: str) -> str:
         sniffed = None
     scores = {d: _consistency(sample, d) for d in DELIMITERS}
     best = max(DELIMITERS, key=lambda d: scores[d])
-    if scores[best][0] == 0:
+    if scores[best][1] == 0:
         return ","  # a single column: any delimiter reads it the same
     # The sniffer weighs quoting better; trust it unless it splits fewer records evenly.
     return sniffed if sniffed in scores and scores[sniffed][0] >= scores[best][0] else best
 
 
-def _consistency(sample: str, delimiter: str) -> tuple[int, int]:
-    """(records sharing the commonest field count above one, that count)."""
+def _consistency(sample: str, delimiter: str) -> tuple[float, int]:
+    """(share of records with the commonest field count, that count); (0, 0) when it never splits."""
     widths = [len(r) for r in csv.reader(io.StringIO(sample), delimiter=delimiter) if any(r)]
     counts: dict[int, int] = {}
     for width in widths:
         if width > 1:
             counts[width] = counts.get(width, 0) + 1
     if not counts:
-        return (0, 0)
+        return (0.0, 0)
     width = max(counts, key=lambda w: (counts[w], w))
-    return (counts[width], width)
+    return (counts[width] / len(widths), width)
