@@ -22,22 +22,11 @@ def write_csv(result: ScreeningResult, fh: BinaryIO) -> None:
         out = csv.writer(text, quoting=csv.QUOTE_NONNUMERIC)
         out.writerow([*FIXED_COLUMNS, *cols.fields, *(csv_safe(h) for h in cols.extras)])
         for row in result.rows:
-            texts = [
-                row.input,
-                row.sheet,
-                None,
-                None,
-                None,
-                rule_ids(row),
-                cols.reasons(row),
-                evidence_text(row),
-                *cols.field_values(row),
-                *cols.extra_values(row),
-            ]
-            safe: list[str | int] = [csv_safe(t) if t is not None else "" for t in texts]
+            texts = [rule_ids(row), cols.reasons(row), evidence_text(row),
+                     *cols.field_values(row), *cols.extra_values(row)]
             # row, band and score are ours (numbers and band names): never escaped.
-            safe[2:5] = [int(row.row), row.band.label, int(row.score)]
-            out.writerow(safe)
+            out.writerow([csv_safe(row.input), csv_safe(row.sheet), int(row.row), row.band.label,
+                          int(row.score), *(csv_safe(t) for t in texts)])
         text.flush()
     finally:
         text.detach()  # leave `fh` open: the atomic writer fsyncs and closes it
