@@ -62,6 +62,12 @@ def test_files_tables_and_rows_keep_input_order(tmp_path: Path) -> None:
     assert intake.files[1].sha256 == hashlib.sha256(text.read_bytes()).hexdigest()
 
 
+def test_a_single_path_is_accepted(tmp_path: Path) -> None:
+    path = write_csv(tmp_path / "s.csv", [["Supplier"], ["A"]])
+    assert read_inputs(path).records["name"].tolist() == ["A"]  # type: ignore[arg-type]
+    assert read_inputs(str(path)).records["name"].tolist() == ["A"]
+
+
 def test_missing_name_rows_are_kept_and_reported(tmp_path: Path) -> None:
     path = write_csv(tmp_path / "s.csv", [["Vendor", "Country"], ["", "KP"], ["", ""], ["Acme", "CN"]])
     intake = read_inputs([path])

@@ -9,7 +9,11 @@ import pytest
 
 from screening.errors import InputError, ReasonCode
 from screening.intake import Limits, read_inputs
-from screening.intake.delimited import detect_delimiter, detect_encoding, legacy_candidates
+from screening.intake.delimited import (
+    detect_delimiter,
+    detect_encoding,
+    legacy_candidates,
+)
 from tests.intake_support.builders import write_csv
 
 WESTERN = [
@@ -52,6 +56,10 @@ def _cells(path: Path) -> list[tuple[str, ...]]:
         (CHINESE, "utf-8-sig", "utf-8-sig"),
         (RUSSIAN, "cp1251", "cp1251"),
         (POLISH, "cp1250", "cp1250"),
+        ([["Поставщик", "Страна"], ["ООО Ромашка", "Россия"], ["АО Приморский лес", "Россия"]], "koi8-r", "koi8-r"),
+        ([["供應商名稱", "國家"], ["台灣精密機械股份有限公司", "台灣"], ["高雄遠洋漁業", "台灣"]], "big5", "big5"),
+        ([["仕入先名", "国"], ["株式会社テスト", "日本"], ["大阪水産株式会社", "日本"]], "shift_jis", "cp932"),
+        ([["공급업체명", "국가"], ["대한조선 주식회사", "대한민국"], ["부산수산", "대한민국"]], "euc-kr", "cp949"),
     ],
 )
 def test_encodings_decode_exactly(tmp_path: Path, rows, encoding: str, detected: str) -> None:

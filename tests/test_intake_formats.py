@@ -13,7 +13,13 @@ from screening.errors import InputError
 from screening.intake import Limits, read_inputs
 from screening.intake.formats import Format, detect_format
 from screening.intake.ole import stream_names
-from tests.intake_support.builders import ole_bytes, write_csv, write_ods, write_xls, write_xlsx
+from tests.intake_support.builders import (
+    ole_bytes,
+    write_csv,
+    write_ods,
+    write_xls,
+    write_xlsx,
+)
 
 ROWS = [["Supplier Name", "Country"], ["Acme Seafood", "China"]]
 

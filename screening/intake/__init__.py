@@ -44,6 +44,8 @@ def read_inputs(
     """
     limits = limits or Limits()
     wanted = _parse_overrides(overrides or {})
+    if isinstance(paths, (str, os.PathLike)):  # one path, not a sequence of one-letter paths
+        paths = [paths]
     if not paths:
         raise InputError("no input files given; pass one or more spreadsheets")
     files: list[InputFile] = []
@@ -164,17 +166,16 @@ def _records(sheets: list[SheetTable]) -> pd.DataFrame:
     """Intake.records (model.py): provenance, one str column per field, then the original cells."""
     columns: dict[str, list[object]] = {key: [] for key in ("input", "sheet", "row", "table", *FIELDS, "cells")}
     for index, sheet in enumerate(sheets):
-        table = sheet.table
+        table, count = sheet.table, len(sheet.rows)
         positions = {field: column for column, field in enumerate(table.fields) if field}
-        for number, cells in sheet.rows:
-            columns["input"].append(table.input)
-            columns["sheet"].append(table.sheet)
-            columns["row"].append(number)
-            columns["table"].append(index)
-            for field in FIELDS:
-                column = positions.get(field)
-                columns[field].append(cells[column] if column is not None else "")
-            columns["cells"].append(cells)
+        columns["input"] += [table.input] * count
+        columns["sheet"] += [table.sheet] * count
+        columns["row"] += [number for number, _ in sheet.rows]
+        columns["table"] += [index] * count
+        for field in FIELDS:  # column by column: far fewer Python steps than row by row
+            column = positions.get(field)
+            columns[field] += [cells[column] for _, cells in sheet.rows] if column is not None else [""] * count
+        columns["cells"] += [cells for _, cells in sheet.rows]
     # Explicit dtypes: pandas 3 would otherwise pick its own string dtype (NaN for missing).
     return pd.DataFrame({
         key: pd.Series(values, dtype="int64" if key in ("row", "table") else object)

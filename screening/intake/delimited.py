@@ -11,7 +11,6 @@ import unicodedata
 from charset_normalizer import from_bytes
 
 from ..errors import InputError
-from ..text import cell_text
 from .limits import Limits
 from .tables import RawSheet, trim_row
 
@@ -20,7 +19,7 @@ _SAMPLE_BYTES = 512 * 1024
 _CHUNK_BYTES = 1024 * 1024
 _DELIMITER_SAMPLE_CHARS = 64 * 1024
 _SAVE_AS_UTF8 = "save it from Excel as 'CSV UTF-8'"
-_CONTROL_BYTES = bytes([*range(0, 9), *range(14, 32), 127])  # not tab, newlines or form feed
+_CONTROL_BYTES = bytes([*range(9), *range(14, 32), 127])  # not tab, newlines or form feed
 
 _BOMS: tuple[tuple[bytes, str], ...] = (  # UTF-32 first: its LE BOM starts with UTF-16's
     (codecs.BOM_UTF32_LE, "utf-32"),
@@ -59,7 +58,7 @@ def read_delimited(path: str, limits: Limits) -> RawSheet:
                     raise InputError(
                         f"{path}: more than {limits.max_rows:,} rows, over the limit; split it into smaller files"
                     )
-                cells = trim_row([cell_text(value) for value in record])
+                cells = trim_row([value.strip() for value in record])  # as cell_text() does for text
                 if cells:
                     sheet.rows.append((number, cells))
         except csv.Error as exc:

@@ -56,7 +56,7 @@ def stream_names(f: BinaryIO) -> list[str]:
         return struct.unpack("<I", raw)[0]
 
     names: list[str] = []
-    sector, seen = first_dir, set()
+    sector, seen = first_dir, set[int]()
     while sector <= _MAX_REGULAR_SECTOR:
         if sector in seen or len(seen) >= _MAX_CHAIN:
             raise ValueError("directory chain loops")

@@ -6,7 +6,12 @@ from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from typing import TypeVar
 
-from python_calamine import CalamineWorkbook, PasswordError, SheetTypeEnum, SheetVisibleEnum
+from python_calamine import (
+    CalamineWorkbook,
+    PasswordError,
+    SheetTypeEnum,
+    SheetVisibleEnum,
+)
 
 from ..errors import InputError
 from ..text import cell_text, fold
@@ -73,7 +78,7 @@ def _read_sheet(path: str, workbook: CalamineWorkbook, name: str, limits: Limits
     # the ones the user sees in Excel (a table under a title, starting at C4, stays at C4).
     first_row, raw.first_col = sheet.start
     for offset, values in enumerate(_guard(path, lambda: sheet.to_python())):
-        cells = trim_row([cell_text(v) for v in values])
+        cells = trim_row([v.strip() if type(v) is str else cell_text(v) for v in values])  # text: the fast path
         if cells:
             raw.rows.append((first_row + offset + 1, cells))
     return raw
@@ -87,6 +92,6 @@ def _guard(path: str, action: Callable[[], T]) -> T:
         raise InputError(f"{path}: is password-protected; save an unprotected copy") from None
     except InputError:
         raise
-    except Exception as exc:  # the Rust parser raises many types for damaged files
+    except Exception as exc:  # noqa: BLE001 - the Rust parser raises many types for damaged files
         reason = (str(exc).splitlines() or [type(exc).__name__])[0][:120]
         raise InputError(f"{path}: not a readable spreadsheet ({reason}); re-save it from Excel as .xlsx") from None
