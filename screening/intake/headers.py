@@ -56,7 +56,11 @@ class Vocabulary:
         self.chars: dict[str, Synonym] = {}  # simplified text without spaces -> synonym (CJK)
         for key, synonym in synonyms.items():
             if _UNSPACED.search(key):
-                self.chars[key.replace(" ", "")] = synonym
+                compact = key.replace(" ", "")
+                other = self.chars.get(compact)
+                if other and other.field != synonym.field:  # '근로자 국적' and '근로자국적' are one key
+                    raise ValueError(f"headers.yaml: {synonym.text!r} clashes with {other.text!r}")
+                self.chars[compact] = synonym
             else:
                 self.words[key] = synonym
         self._max_words = max((k.count(" ") + 1 for k in self.words), default=1)
