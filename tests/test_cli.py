@@ -112,3 +112,12 @@ def test_every_format_from_suffix(tmp_path: Path, fmt: str) -> None:
     assert run("screen", SAMPLE, "--out", out).returncode == 0
     assert out.stat().st_size > 0
     assert [p.name for p in tmp_path.iterdir()] == [out.name]  # no temp file left behind
+
+
+@pytest.mark.parametrize("fmt", ["json", "xlsx", "csv", "html"])
+def test_two_runs_give_identical_bytes(tmp_path: Path, fmt: str) -> None:
+    """Same inputs, packs and pinned run time: the same report, byte for byte."""
+    first, second = tmp_path / f"a.{fmt}", tmp_path / f"b.{fmt}"
+    assert run("screen", SAMPLE, "--out", first).returncode == 0
+    assert run("screen", SAMPLE, "--out", second).returncode == 0
+    assert first.read_bytes() == second.read_bytes()
