@@ -164,23 +164,22 @@ def _country_probe(wanted: frozenset[str]) -> Probe:
 
 
 def _term_probe(matcher: TermMatcher, label: str = "") -> Probe:
-    def probe(cell: str) -> Found | None:
-        found = matcher.find(cell)
-        if found is None:
-            return None
-        term, _text = found
-        return (f"{label}: term '{term}'" if label else f"term '{term}'", None)
-
-    return probe
+    return _described(matcher.find, "term '{}'", label)
 
 
 def _code_probe(matcher: CodeMatcher, label: str) -> Probe:
+    return _described(matcher.find, "code {}", label)
+
+
+def _described(find: Callable[[str], tuple[str, str] | None], template: str, label: str) -> Probe:
+    """A probe reporting what `find` matched as `template`, behind the sector or place `label`."""
+
     def probe(cell: str) -> Found | None:
-        found = matcher.find(cell)
+        found = find(cell)
         if found is None:
             return None
-        prefix, _code = found
-        return (f"{label}: code {prefix}" if label else f"code {prefix}", None)
+        what = template.format(found[0])
+        return (f"{label}: {what}" if label else what, None)
 
     return probe
 
