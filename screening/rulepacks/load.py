@@ -38,8 +38,8 @@ class RulePack:
         return self.spec.pack.id
 
 
-class _UniqueKeyLoader(yaml.SafeLoader):
-    """SafeLoader that refuses duplicate keys: YAML silently keeps the last, hiding a mistake."""
+class _UniqueKeyLoader(getattr(yaml, "CSafeLoader", yaml.SafeLoader)):  # type: ignore[misc]
+    """A safe loader (libyaml's when present) that refuses duplicate keys: YAML keeps the last silently."""
 
 
 def _construct_mapping(loader: _UniqueKeyLoader, node: yaml.MappingNode, deep: bool = False) -> dict:
@@ -93,17 +93,16 @@ def load_packs(paths: Iterable[str | os.PathLike[str]]) -> list[RulePack]:
 
 
 def load_pack(path: str | os.PathLike[str]) -> RulePack:
-    problems = check_pack(path)
-    if problems:
+    pack, problems = _parse(Path(path))
+    if pack is None:
         more = f" (and {len(problems) - 1} more; run: screening rules validate {path})" if len(problems) > 1 else ""
         raise RulePackError(problems[0] + more)
-    return _parse(Path(path))[0]  # type: ignore[return-value]
+    return pack
 
 
 def check_pack(path: str | os.PathLike[str]) -> list[str]:
     """Every problem in one pack, one line each, naming the file, rule id and field."""
-    pack, problems = _parse(Path(path))
-    return problems
+    return _parse(Path(path))[1]
 
 
 def _parse(path: Path) -> tuple[RulePack | None, list[str]]:
