@@ -33,9 +33,14 @@ def write_pack(tmp_path: Path, text: str, name: str = "pack.yaml") -> Path:
     return path
 
 
+_compiled: dict[int, tuple[RulePack, list]] = {}
+
+
 def run_pack(pack: RulePack, rows: Sequence[Mapping[str, str]]) -> list[tuple[int, Band, list[Hit]]]:
-    """(score, band, hits) per row for one pack."""
-    compiled = compile_packs([pack])
+    """(score, band, hits) per row for one pack (compiled once per pack object)."""
+    if id(pack) not in _compiled:
+        _compiled[id(pack)] = (pack, compile_packs([pack]))  # keep the pack alive so its id stays unique
+    compiled = _compiled[id(pack)][1]
     result = []
     for row_hits in evaluate(compiled, records(rows)):
         score, band = pack_score(((h.weight, c.rule.band) for c, h in row_hits), pack.spec.pack.thresholds)
