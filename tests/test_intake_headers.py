@@ -116,7 +116,8 @@ def test_longest_contained_synonym_wins(header: str, field: str) -> None:
 
 @pytest.mark.parametrize(
     "header",
-    ["Vendor ID", "Supplier No.", "No.", "ID", "Bank Name", "序号", "供应商编号", "Date", "Amount", "", "   "],
+    ["Vendor ID", "Supplier No.", "No.", "ID", "Bank Name", "序号", "供应商编号", "Date", "Amount", "", "   ",
+     "Vendor #", "#", "Supplier №", "№"],
 )
 def test_headers_that_are_no_field(header: str) -> None:
     assert field_of(header) is None
@@ -164,6 +165,13 @@ def test_vocabulary_rejects_unknown_fields_and_keys() -> None:
 
 
 # ---------------------------------------------------------------- columns
+
+
+def test_number_column_does_not_take_the_name_from_the_name_column() -> None:
+    # A vendor-master export: 'Vendor #' is the internal number, 'Vendor' the name.
+    assert assign_fields(["Vendor #", "Vendor", "Ctry", "Ind. description"], {}).fields == (
+        None, "name", "country", "sector",
+    )
 
 
 def test_a_field_goes_to_one_column_the_first_on_a_tie() -> None:

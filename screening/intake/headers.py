@@ -21,6 +21,7 @@ HEADER_SCAN_ROWS = 30  # titles, notes and logos above a header rarely take more
 MAX_HEADER_CHARS = 80  # a longer cell is an instruction or a value, not a column header
 MAX_HEADER_WORDS = 8
 _SENTENCE_END = tuple(".!?。！？")
+_NUMBER_SIGNS = re.compile(r"[#№＃]")
 
 # Scripts written without spaces between words (Han, kana, and Korean compounds such as
 # '공급업체명'): their synonyms match any run of characters, not whole words.
@@ -79,7 +80,9 @@ class Vocabulary:
     def _match(self, header: str) -> Match | None:
         if len(header) > MAX_HEADER_CHARS or _is_prose(header):
             return None
-        text = simplify(header)
+        # '#' and '№' mark a number column ('Vendor #' is an id, not the vendor's name); simplify()
+        # would drop them as punctuation, so spell them out first.
+        text = simplify(_NUMBER_SIGNS.sub(" no ", header))
         compact = text.replace(" ", "")
         if not text:
             return None
