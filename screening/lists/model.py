@@ -76,5 +76,5 @@ class ParsedList:
     source: str
     published: str | None  # the publisher's date (ISO 8601) when the files say it, else None
     entries: tuple[ListEntry, ...]
-    files: tuple[tuple[str, str], ...] = ()  # (file name, sha256) of every file read
+    files: tuple[tuple[str, str], ...] = ()  # (path of every file read, its sha256); the store copies them
     warnings: tuple[str, ...] = field(default_factory=tuple)  # e.g. '2108 alias rows name no entry (orphans)'
