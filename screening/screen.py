@@ -5,18 +5,42 @@ from __future__ import annotations
 import datetime as dt
 import os
 from collections.abc import Callable, Mapping, Sequence
+from dataclasses import dataclass
 from pathlib import Path
 
 from screening import __version__
 from screening.engine import compile_packs, evaluate
+from screening.engine.lists import ListCatalog
 from screening.fields import FIELDS
 from screening.intake import read_inputs
-from screening.model import Manifest, PackInfo, RowResult, ScreeningResult, Source
+from screening.lists.model import ListEntry
+from screening.model import ListInfo, Manifest, PackInfo, RowResult, ScreeningResult, Source
 from screening.rulepacks import RulePack, load_packs
 from screening.scoring import pack_score, row_score
 
 Progress = Callable[[str, int], None]
 """Called with (stage, total steps) when a stage starts and ("", n) for n steps done."""
+
+
+@dataclass(frozen=True)
+class Lists:
+    """The sanctions lists a run screens against, with the versions the manifest records."""
+
+    infos: tuple[ListInfo, ...] = ()
+    entries: tuple[ListEntry, ...] = ()
+
+
+def lists_from_store(option: str | os.PathLike[str] | None = None) -> Lists:
+    """The current version of every list in the store (--lists, SCREENING_LISTS_DIR or the user's)."""
+    from screening.lists.store import ListStore
+
+    store = ListStore.locate(Path(option) if option is not None else None)
+    infos: list[ListInfo] = []
+    entries: list[ListEntry] = []
+    for stored in store.current():
+        infos.append(ListInfo(stored.source, stored.published, stored.sha256, stored.entries))
+        entries.extend(store.load_entries(stored))
+    return Lists(tuple(infos), tuple(entries))
 
 
 def default_rules_dir() -> Path:
@@ -43,11 +67,13 @@ def screen(
     *,
     sheet: str | None = None,
     overrides: Mapping[str, str] | None = None,
+    lists: Lists | None = None,
     progress: Progress | None = None,
 ) -> ScreeningResult:
     # Rules first: a broken pack stops the run before any input is read.
     packs = load_packs(rules or [default_rules_dir()])
-    compiled = compile_packs(packs)
+    lists = lists or Lists()
+    compiled = compile_packs(packs, ListCatalog(lists.entries))
     intake = read_inputs(inputs, sheet=sheet, overrides=overrides)
 
     if progress:
@@ -83,6 +109,7 @@ def screen(
         created_at=created_at_now(),
         inputs=tuple(intake.files),
         rule_packs=tuple(pack_info(p) for p in packs),
+        lists=lists.infos,
         options=_options(sheet, overrides),
     )
     return ScreeningResult(

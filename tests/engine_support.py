@@ -6,6 +6,8 @@ from pathlib import Path
 import pandas as pd
 
 from screening.engine import compile_packs, evaluate
+from screening.engine.lists import ListCatalog
+from screening.lists.model import EntryType, Identifier, ListEntry, ListName, Strength
 from screening.fields import FIELDS
 from screening.model import Band, Hit
 from screening.rulepacks import RulePack, load_pack
@@ -33,14 +35,35 @@ def write_pack(tmp_path: Path, text: str, name: str = "pack.yaml") -> Path:
     return path
 
 
-_compiled: dict[int, tuple[RulePack, list]] = {}
+def list_entries(raw: Sequence[Mapping]) -> tuple[ListEntry, ...]:
+    """ListEntry records from plain mappings (tests/rule_cases/*.yaml `lists:`)."""
+    return tuple(
+        ListEntry(
+            source=e["source"],
+            id=str(e["id"]),
+            type=EntryType(e.get("type", "entity")),
+            names=tuple(
+                ListName(n["name"], n.get("kind", "primary"), Strength(n.get("strength", "strong"))) for n in e["names"]
+            ),
+            programs=tuple(e.get("programs") or ()),
+            countries=tuple(e.get("countries") or ()),
+            identifiers=tuple(Identifier(i["kind"], str(i["value"]), i.get("label", "")) for i in e.get("identifiers") or ()),
+        )
+        for e in raw
+    )
 
 
-def run_pack(pack: RulePack, rows: Sequence[Mapping[str, str]]) -> list[tuple[int, Band, list[Hit]]]:
-    """(score, band, hits) per row for one pack (compiled once per pack object)."""
-    if id(pack) not in _compiled:
-        _compiled[id(pack)] = (pack, compile_packs([pack]))  # keep the pack alive so its id stays unique
-    compiled = _compiled[id(pack)][1]
+_compiled: dict[tuple[int, int], tuple[RulePack, object, list]] = {}
+
+
+def run_pack(
+    pack: RulePack, rows: Sequence[Mapping[str, str]], lists: Sequence[ListEntry] = ()
+) -> list[tuple[int, Band, list[Hit]]]:
+    """(score, band, hits) per row for one pack (compiled once per pack and list set)."""
+    key = (id(pack), id(lists))
+    if key not in _compiled:  # keep pack and lists alive so their ids stay unique
+        _compiled[key] = (pack, lists, compile_packs([pack], ListCatalog(lists)))
+    compiled = _compiled[key][2]
     result = []
     for row_hits in evaluate(compiled, records(rows)):
         score, band = pack_score(((h.weight, c.rule.band) for c, h in row_hits), pack.spec.pack.thresholds)

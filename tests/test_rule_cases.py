@@ -13,7 +13,7 @@ import yaml
 from screening.model import Band
 from screening.rulepacks import RulePack, load_pack
 from screening.screen import default_rules_dir
-from tests.engine_support import run_pack
+from tests.engine_support import list_entries, run_pack
 
 CASES_DIR = Path(__file__).resolve().parent / "rule_cases"
 PACK_FILES = sorted(default_rules_dir().glob("*.yaml"))
@@ -36,12 +36,20 @@ def _params(kind: str) -> list:
 
 
 _packs: dict[Path, RulePack] = {}
+_lists: dict[Path, tuple] = {}
 
 
 def pack_for(path: Path) -> RulePack:
     if path not in _packs:
         _packs[path] = load_pack(path)
     return _packs[path]
+
+
+def lists_for(path: Path) -> tuple:
+    """The case file's own small list entries, for list_match rules."""
+    if path not in _lists:
+        _lists[path] = list_entries(_load_cases(path).get("lists") or [])
+    return _lists[path]
 
 
 def test_bundled_packs_exist() -> None:
@@ -62,7 +70,7 @@ def test_rule_case(pack_path: Path, case: dict) -> None:
     pack = pack_for(pack_path)
     rule = case["rule"]
     rows = list(case["fires"]) + list(case["does_not_fire"])
-    results = run_pack(pack, rows)
+    results = run_pack(pack, rows, lists_for(pack_path))
     for row, (_, _, hits) in zip(rows, results):
         fired = rule in [h.rule for h in hits]
         should = row in case["fires"]
@@ -74,7 +82,7 @@ def test_rule_case(pack_path: Path, case: dict) -> None:
 
 @pytest.mark.parametrize(("pack_path", "case"), _params("bands"))
 def test_row_band(pack_path: Path, case: dict) -> None:
-    [(score, band, hits)] = run_pack(pack_for(pack_path), [case["row"]])
+    [(score, band, hits)] = run_pack(pack_for(pack_path), [case["row"]], lists_for(pack_path))
     fired = [h.rule for h in hits]
     assert band is Band.parse(case["band"]), f"score {score}, rules {fired}"
     assert set(case.get("rules") or []) <= set(fired), f"missing {set(case['rules']) - set(fired)}"

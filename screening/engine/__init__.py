@@ -9,6 +9,7 @@ import numpy as np
 import pandas as pd
 
 from screening.engine.conditions import Compiler, Evaluator, Frame
+from screening.engine.lists import ListCatalog
 from screening.model import Evidence, Hit, RuleInfo
 from screening.rulepacks import RulePack
 from screening.rulepacks.schema import Rule
@@ -24,10 +25,12 @@ class CompiledRule:
     evaluate: Evaluator
 
 
-def compile_packs(packs: Sequence[RulePack]) -> list[CompiledRule]:
+def compile_packs(packs: Sequence[RulePack], lists: ListCatalog | None = None) -> list[CompiledRule]:
+    """Evaluators for every rule; `lists` holds the sanctions-list entries `list_match` rules search."""
+    catalog = lists or ListCatalog(())
     compiled: list[CompiledRule] = []
     for pack in packs:
-        compiler = Compiler(pack.spec)
+        compiler = Compiler(pack.spec, catalog)
         for rule in pack.spec.rules:
             compiled.append(CompiledRule(pack, rule, rule_info(pack, rule), compiler.compile(rule.when)))
     return compiled

@@ -14,6 +14,7 @@ import numpy as np
 import pandas as pd
 
 from screening.countries import country_name, to_iso2
+from screening.engine.lists import ListCatalog, country_codes_of, evaluate_identifiers, evaluate_names
 from screening.engine.terms import CodeMatcher, TermMatcher
 from screening.matching.names import NameIndex
 from screening.model import Evidence
@@ -24,6 +25,8 @@ from screening.rulepacks.schema import (
     AnyCondition,
     CountryCondition,
     IndustryCodeCondition,
+    ListMatchCondition,
+    ListMatchSpec,
     NotCondition,
     PatternCondition,
     PlaceCondition,
@@ -75,6 +78,7 @@ class Compiler:
     """Turns a pack's conditions into evaluators, sharing its sectors, places and watchlists."""
 
     pack: RulePackFile
+    lists: ListCatalog = field(default_factory=lambda: ListCatalog(()))
     _sectors: dict[str, tuple[TermMatcher | None, CodeMatcher]] = field(default_factory=dict)
     _indexes: dict[str, NameIndex] = field(default_factory=dict)
 
@@ -104,6 +108,8 @@ class Compiler:
                 return _any_of([self._place(p) for p in ids])
             case WatchlistCondition(watchlist=spec):
                 return self._watchlist(spec.list_, spec.threshold, spec.fields)
+            case ListMatchCondition(list_match=spec):
+                return self._list_match(spec)
             case AllCondition(all=children):
                 return _all_of([self.compile(c) for c in children])
             case AnyCondition(any=children):
@@ -150,6 +156,30 @@ class Compiler:
             return _first(outcomes)
 
         return evaluate
+
+
+    def _list_match(self, spec: ListMatchSpec) -> Evaluator:
+        def evaluate(frame: Frame) -> Outcome:
+            outcomes = []
+            index = self.lists.names(spec) if spec.fields else None
+            if index is not None:
+                country_codes, country_values = frame.factorized("country")
+                country_iso = country_codes_of(country_values)
+                for name in spec.fields:
+                    codes, uniques = frame.factorized(name)
+                    evidence = evaluate_names(index, spec.threshold, name, codes, uniques, country_codes, country_iso)
+                    outcomes.append(_outcome(evidence))
+            identifiers = self.lists.identifiers(spec) if spec.identifier_fields else {}
+            for name in spec.identifier_fields if identifiers else ():
+                codes, uniques = frame.factorized(name)
+                outcomes.append(_outcome(evaluate_identifiers(identifiers, name, codes, uniques)))
+            return _first(outcomes) if outcomes else frame.nothing()
+
+        return evaluate
+
+
+def _outcome(evidence: np.ndarray) -> Outcome:
+    return Outcome(np.array([e is not None for e in evidence], dtype=bool), evidence)
 
 
 # ---------------------------------------------------------------- probes

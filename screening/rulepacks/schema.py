@@ -23,7 +23,8 @@ FieldName = Literal[FIELDS]  # type: ignore[valid-type]  # closed vocabulary of 
 Confidence = Literal["confirmed", "reported", "unverified"]
 FixedBand = Literal["review", "high", "critical"]
 Category = Literal[
-    "location", "host-country", "sector", "sector-country", "place", "red-flag", "watchlist", "it-worker"
+    "location", "host-country", "sector", "sector-country", "place", "red-flag", "watchlist", "it-worker",
+    "sanctions-list",
 ]
 
 _PACK_ID = r"^[a-z0-9][a-z0-9-]*$"
@@ -111,6 +112,27 @@ class WatchlistSpec(Strict):
     fields: list[FieldName] = Field(default=["name", "parent"], min_length=1)
 
 
+ListSource = Literal["ofac-sdn", "ofac-cons", "ofac-xml", "un", "eu", "uk", "opensanctions"]
+ListEntryType = Literal["individual", "entity", "vessel", "aircraft"]
+
+
+class ListMatchSpec(Strict):
+    """Match against the sanctions lists in the store (screening lists import / update)."""
+
+    sources: list[ListSource] = []  # empty: every list in the store
+    programs: list[str] = []  # program prefixes: 'DPRK' covers DPRK, DPRK2, DPRK-NKSPEA; empty: all
+    types: list[ListEntryType] = []  # empty: all
+    threshold: float | None = Field(default=None, ge=50, le=100)  # None: the matcher's shipped threshold
+    fields: list[FieldName] = ["name", "parent"]  # names matched fuzzily
+    identifier_fields: list[FieldName] = ["registration_id"]  # exact IMO / registration-number matches
+
+    @model_validator(mode="after")
+    def _something_to_match(self) -> ListMatchSpec:
+        if not self.fields and not self.identifier_fields:
+            raise ValueError("list_match needs fields or identifier_fields")
+        return self
+
+
 class CountryCondition(Strict):
     country: CountrySpec
 
@@ -139,6 +161,10 @@ class WatchlistCondition(Strict):
     watchlist: WatchlistSpec
 
 
+class ListMatchCondition(Strict):
+    list_match: ListMatchSpec
+
+
 class AllCondition(Strict):
     all: list[Condition] = Field(min_length=1)
 
@@ -152,7 +178,8 @@ class NotCondition(Strict):
 
 
 OPERATORS: tuple[str, ...] = (
-    "country", "text", "pattern", "sector", "industry_code", "place", "watchlist", "all", "any", "not",
+    "country", "text", "pattern", "sector", "industry_code", "place", "watchlist", "list_match", "all", "any",
+    "not",
 )
 
 
@@ -174,6 +201,7 @@ Condition = Annotated[
         Annotated[IndustryCodeCondition, Tag("industry_code")],
         Annotated[PlaceCondition, Tag("place")],
         Annotated[WatchlistCondition, Tag("watchlist")],
+        Annotated[ListMatchCondition, Tag("list_match")],
         Annotated[AllCondition, Tag("all")],
         Annotated[AnyCondition, Tag("any")],
         Annotated[NotCondition, Tag("not")],

@@ -1,0 +1,142 @@
+"""The `list_match` condition: supplier names and identifiers against the sanctions lists in the store."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
+
+import numpy as np
+import pandas as pd
+
+from screening.countries import to_iso2
+from screening.lists.model import ListEntry
+from screening.model import Evidence
+from screening.rulepacks.schema import ListMatchSpec
+
+if TYPE_CHECKING:
+    from screening.matching.lists import ListIndex, ListMatch
+
+MIN_IDENTIFIER_CHARS = 6
+"""Shorter identifiers ('1234') are too likely to collide by chance to count as an exact match."""
+
+EXACT_IDENTIFIER_KINDS = frozenset({"imo", "mmsi", "registration", "tax", "swift"})
+_NON_ALNUM = re.compile(r"[^0-9A-Z]")
+_IMO_PREFIX = re.compile(r"^IMO")
+
+
+def normalize_identifier(value: str) -> str:
+    """'IMO 9110236' and '9110236' are the same vessel; '91-2204 MA0Y' == '912204MA0Y'."""
+    return _IMO_PREFIX.sub("", _NON_ALNUM.sub("", value.upper()))
+
+
+@dataclass
+class ListCatalog:
+    """Every entry of the lists in use, with indexes built on demand and shared across rules."""
+
+    entries: Sequence[ListEntry]
+    _names: dict[tuple[tuple[str, ...], ...], ListIndex | None] = field(default_factory=dict)
+    _identifiers: dict[tuple[tuple[str, ...], ...], dict[str, ListEntry]] = field(default_factory=dict)
+
+    def select(self, spec: ListMatchSpec) -> list[ListEntry]:
+        programs = tuple(p.upper() for p in spec.programs)
+        return [
+            e for e in self.entries
+            if (not spec.sources or e.source in spec.sources)
+            and (not spec.types or e.type.value in spec.types)
+            and (not programs or any(p.upper().startswith(programs) for p in e.programs))
+        ]
+
+    def names(self, spec: ListMatchSpec) -> ListIndex | None:
+        """The name index of the entries a rule selects (None when it selects none); cached per selection."""
+        key = _selection(spec)
+        if key not in self._names:
+            selected = self.select(spec)
+            index = None
+            if selected:
+                from screening.matching.lists import ListIndex  # heavy: only when lists are in use
+
+                index = ListIndex(selected)
+            self._names[key] = index
+        return self._names[key]
+
+    def identifiers(self, spec: ListMatchSpec) -> dict[str, ListEntry]:
+        """Normalised identifier -> entry, for the entries a rule selects."""
+        key = _selection(spec)
+        if key not in self._identifiers:
+            self._identifiers[key] = _identifier_map(self.select(spec))
+        return self._identifiers[key]
+
+
+def _selection(spec: ListMatchSpec) -> tuple[tuple[str, ...], ...]:
+    return (tuple(spec.sources), tuple(spec.programs), tuple(spec.types))
+
+
+def _identifier_map(entries: Sequence[ListEntry]) -> dict[str, ListEntry]:
+    found: dict[str, ListEntry] = {}
+    for entry in entries:
+        for identifier in entry.identifiers:
+            value = normalize_identifier(identifier.value)
+            if identifier.kind in EXACT_IDENTIFIER_KINDS and len(value) >= MIN_IDENTIFIER_CHARS:
+                found.setdefault(value, entry)
+    return found
+
+
+def describe_entry(entry: ListEntry) -> str:
+    programs = ", ".join(entry.programs)
+    return f"{entry.source} {entry.id}" + (f" [{programs}]" if programs else "") + f": {entry.name}"
+
+
+def name_evidence(field_name: str, value: str, match: ListMatch) -> Evidence:
+    """Evidence of a name match: list, entry id, programs, the alias matched, what normalisation did."""
+    entry, matched = match.entry, match.matched
+    text = describe_entry(entry)
+    if matched.name != entry.name:
+        text += f" (as {matched.kind} '{matched.name}'" + (", weak alias" if matched.strength == "weak" else "") + ")"
+    if match.explanation:
+        text += "; " + "; ".join(match.explanation)
+    return Evidence(field_name, value, text, round(float(match.score), 1))
+
+
+def evaluate_names(
+    index: ListIndex, threshold: float | None, field_name: str, codes: np.ndarray, uniques: np.ndarray,
+    country_codes: np.ndarray, country_iso: Sequence[str | None],
+) -> np.ndarray:
+    """Evidence per row (None where no list name reached the threshold) for one name field.
+
+    A row's country qualifies the score, so distinct (name, country) pairs are searched, not names.
+    """
+    evidence = np.full(len(codes), None, dtype=object)
+    if not len(codes):
+        return evidence
+    width = max(len(country_iso), 1)
+    pair_codes, pairs = pd.factorize(codes.astype(np.int64) * width + country_codes.astype(np.int64))
+    names = [str(uniques[p // width]) for p in pairs]
+    countries = [country_iso[p % width] if len(country_iso) else None for p in pairs]
+    wanted = [i for i, n in enumerate(names) if n.strip()]
+    kwargs = {} if threshold is None else {"threshold": threshold}
+    results = index.search_many([names[i] for i in wanted], [countries[i] for i in wanted], limit=1, **kwargs)
+    per_pair = np.full(len(pairs), None, dtype=object)
+    for i, matches in zip(wanted, results):
+        if matches:
+            per_pair[i] = name_evidence(field_name, names[i], matches[0])
+    evidence[:] = per_pair[pair_codes]
+    return evidence
+
+
+def evaluate_identifiers(identifiers: dict[str, ListEntry], field_name: str, codes: np.ndarray, uniques: np.ndarray) -> np.ndarray:
+    per_value = np.full(len(uniques), None, dtype=object)
+    for i, value in enumerate(uniques):
+        text = str(value)
+        for part in re.split(r"[;,/|\n]", text):
+            key = normalize_identifier(part)
+            entry = identifiers.get(key) if len(key) >= MIN_IDENTIFIER_CHARS else None
+            if entry is not None:
+                per_value[i] = Evidence(field_name, text, f"{describe_entry(entry)}; exact identifier {part.strip()}", 100.0)
+                break
+    return per_value[codes] if len(codes) else np.full(0, None, dtype=object)
+
+
+def country_codes_of(values: np.ndarray) -> list[str | None]:
+    return [to_iso2(str(v)) if v else None for v in values]
