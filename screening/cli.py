@@ -31,6 +31,8 @@ app = typer.Typer(
 )
 rules_app = typer.Typer(help="Check and list rule packs.", no_args_is_help=True)
 app.add_typer(rules_app, name="rules")
+lists_app = typer.Typer(help="Import, update and show the sanctions lists in the local store.", no_args_is_help=True)
+app.add_typer(lists_app, name="lists")
 
 
 def fail(message: str) -> typer.Exit:
@@ -197,6 +199,102 @@ def rules_show(
         typer.echo("  sources:")
         for source in sources.values():
             typer.echo(f"    {source.id}: {source.title}, {source.issuer}, {source.date}" + (f", {source.url}" if source.url else ""))
+
+
+_LISTS_OPTION = typer.Option(
+    "--lists", help="List store folder; default: $SCREENING_LISTS_DIR, else the per-user data folder."
+)
+
+
+def _list_source(source: str | None) -> str:
+    from screening.lists import SOURCES
+
+    if source is None:
+        raise fail(f"--source is required: one of {', '.join(SOURCES)}")
+    if source not in SOURCES:
+        raise fail(f"unknown --source {source!r}; use one of: {', '.join(SOURCES)}")
+    return source
+
+
+@lists_app.command("import")
+def lists_import(
+    path: Annotated[Path, typer.Argument(help="The list file, or for ofac-sdn / ofac-cons its folder.")],
+    source: Annotated[Optional[str], typer.Option("--source", "-s", help="ofac-sdn, ofac-cons, ofac-xml, un, eu, uk or opensanctions.")] = None,
+    lists: Annotated[Optional[Path], _LISTS_OPTION] = None,
+) -> None:
+    """Parse a list the publisher published and store it as the current version of its source."""
+    from screening.lists.store import ListStore
+
+    source = _list_source(source)
+    try:
+        store = ListStore.locate(lists)
+        stored = store.import_list(path, source)
+    except ScreeningError as exc:
+        raise fail(str(exc)) from None
+    typer.echo(
+        f"imported {source}: {stored.entries} entries, published {stored.published or 'not stated'}, "
+        f"sha256 {stored.sha256}"
+    )
+    typer.echo(f"version {stored.version} in {stored.path.parent}")
+    for warning in stored.warnings:
+        typer.echo(f"warning: {warning}", err=True)
+
+
+@lists_app.command("show")
+def lists_show(lists: Annotated[Optional[Path], _LISTS_OPTION] = None) -> None:
+    """The current version of every list in the store."""
+    from screening.lists import SOURCES
+    from screening.lists.store import ListStore
+
+    store = ListStore.locate(lists)
+    try:
+        current = store.current()
+    except ScreeningError as exc:
+        raise fail(str(exc)) from None
+    typer.echo(f"list store: {store.root}")
+    if not current:
+        typer.echo(f"no lists yet; import one with: screening lists import PATH --source {'|'.join(SOURCES)}")
+        typer.echo("or download the official ones with: screening lists update")
+        return
+    rows = [("source", "published", "entries", "sha256", "imported at")]
+    rows += [
+        (s.source, s.published or "not stated", str(s.entries), s.sha256[:16], s.imported_at) for s in current
+    ]
+    widths = [max(len(row[i]) for row in rows) for i in range(len(rows[0]))]
+    for row in rows:
+        cells = [cell.rjust(w) if i == 2 else cell.ljust(w) for i, (cell, w) in enumerate(zip(row, widths))]
+        typer.echo("  ".join(cells).rstrip())
+
+
+@lists_app.command("update")
+def lists_update(
+    lists: Annotated[Optional[Path], _LISTS_OPTION] = None,
+    sources: Annotated[
+        Optional[list[str]], typer.Option("--source", "-s", help="Update only this source (repeatable); default: those in the store.")
+    ] = None,
+) -> None:
+    """Download the official lists, verify them and make them current; exit 2 if any failed."""
+    from screening.lists.download import EU_NOTE, UpdateResult, update
+    from screening.lists.store import ListStore
+
+    for source in sources or []:
+        _list_source(source)
+    store = ListStore.locate(lists)
+
+    def report(result: UpdateResult) -> None:  # each source as soon as it is done
+        if result.failed:
+            typer.echo(f"error: {result.message}", err=True)
+        else:
+            typer.echo(result.message)
+
+    try:
+        results = update(store, sources or None, report=report)
+    except ScreeningError as exc:
+        raise fail(str(exc)) from None
+    if "eu" not in (sources or []):
+        typer.echo(EU_NOTE)
+    if any(r.failed for r in results):
+        raise typer.Exit(EXIT_ERROR)
 
 
 def main() -> None:
