@@ -255,6 +255,7 @@ def test_stray_windows_1252_bytes_are_read(tmp_path):
 
 
 def test_the_csv_sample_reads_cleanly():
+    assert (SAMPLE_CSV / "sdn.csv").read_bytes().endswith(b'."\r\n\x1a')  # official CRLF and EOF byte
     parsed = parse_sdn(SAMPLE_CSV)
     assert parsed.warnings == ()
     assert [e.id for e in parsed.entries] == ["306", "9345", "23478", "12696", "17069", "20540", "15036"]
