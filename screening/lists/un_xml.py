@@ -84,7 +84,7 @@ class _Notes:
                        + ", ".join(self.records_without_name[:5]))
         if self.unknown_countries:
             shown = ", ".join(f"'{t}'" for t in list(self.unknown_countries)[:5])
-            out.append(f"{len(self.unknown_countries)} country texts not recognised (kept as text): {shown}")
+            out.append(f"{len(self.unknown_countries)} country texts not recognised as a country: {shown}")
         if self.documents_without_number:
             out.append(f"{self.documents_without_number} identity documents without a number skipped")
         return tuple(out)
@@ -101,7 +101,7 @@ def _entry(record: Element, notes: _Notes) -> ListEntry | None:
 
     names = [ListName(primary)]
     names += [ListName(n, "original-script") for e in record.findall("NAME_ORIGINAL_SCRIPT") if (n := text(e))]
-    dates: list[tuple[str, str]] = []
+    alias_births: list[tuple[str, str]] = []
     for alias in record.findall(f"{kind}_ALIAS"):
         name = text(alias.find("ALIAS_NAME"))
         if not name:
@@ -109,7 +109,7 @@ def _entry(record: Element, notes: _Notes) -> ListEntry | None:
         alias_kind, strength = _ALIAS_QUALITY.get(text(alias.find("QUALITY")).lower(), ("aka", Strength.STRONG))
         names.append(ListName(name, alias_kind, strength))
         if born := text(alias.find("DATE_OF_BIRTH")):  # an alias may carry its own date of birth
-            dates.append(("birth", iso_date(born) or born))
+            alias_births.append(("birth", iso_date(born) or born))
 
     countries: list[str | None] = [notes.country(text(v)) for n in record.findall("NATIONALITY")
                                    for v in n.findall("VALUE")]
@@ -120,9 +120,9 @@ def _entry(record: Element, notes: _Notes) -> ListEntry | None:
     identifiers = [i for e in record.findall("INDIVIDUAL_DOCUMENT") if (i := _document(e, notes))]
     identifiers += identifiers_in_text(remarks, "comments")
 
-    dates[:0] = [d for e in record.findall("INDIVIDUAL_DATE_OF_BIRTH") if (d := _birth(e))]
-    if listed := iso_date(text(record.find("LISTED_ON"))):
-        dates.insert(0, ("listed", listed))
+    listed = iso_date(text(record.find("LISTED_ON")))
+    dates = [("listed", listed)] if listed else []
+    dates += [d for e in record.findall("INDIVIDUAL_DATE_OF_BIRTH") if (d := _birth(e))] + alias_births
 
     list_type = text(record.find("UN_LIST_TYPE"))
     return ListEntry(
