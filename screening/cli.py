@@ -219,7 +219,9 @@ def _list_source(source: str | None) -> str:
 @lists_app.command("import")
 def lists_import(
     path: Annotated[Path, typer.Argument(help="The list file, or for ofac-sdn / ofac-cons its folder.")],
-    source: Annotated[Optional[str], typer.Option("--source", "-s", help="ofac-sdn, ofac-cons, ofac-xml, un, eu, uk or opensanctions.")] = None,
+    source: Annotated[
+        Optional[str], typer.Option("--source", "-s", help="ofac-sdn, ofac-cons, ofac-xml, un, eu, uk or opensanctions.")
+    ] = None,
     lists: Annotated[Optional[Path], _LISTS_OPTION] = None,
 ) -> None:
     """Parse a list the publisher published and store it as the current version of its source."""
@@ -270,7 +272,8 @@ def lists_show(lists: Annotated[Optional[Path], _LISTS_OPTION] = None) -> None:
 def lists_update(
     lists: Annotated[Optional[Path], _LISTS_OPTION] = None,
     sources: Annotated[
-        Optional[list[str]], typer.Option("--source", "-s", help="Update only this source (repeatable); default: those in the store.")
+        Optional[list[str]],
+        typer.Option("--source", "-s", help="Update only this source (repeatable); default: those in the store."),
     ] = None,
 ) -> None:
     """Download the official lists, verify them and make them current; exit 2 if any failed."""

@@ -12,7 +12,7 @@ import http.server
 import json
 import re
 import threading
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import pytest
@@ -21,7 +21,7 @@ import screening.lists
 from screening.errors import InputError, ScreeningError
 from screening.lists import Address, EntryType, Identifier, ListEntry, ListName, ParsedList, Strength
 from screening.lists import store as store_module
-from screening.lists.download import FAILED, SKIPPED, UNCHANGED, UPDATED, update
+from screening.lists.download import FAILED, SKIPPED, UNCHANGED, UPDATED, UpdateResult, update
 from screening.lists.store import ListStore, combined_sha256, encode_entries, load_entries
 
 DATA = Path(__file__).resolve().parents[2] / "shared" / "data"
@@ -214,8 +214,11 @@ def full_entries() -> tuple[ListEntry, ...]:
     return (
         ListEntry(
             source="un", id="KPe.023", type=EntryType.VESSEL,
-            names=(ListName("KANG SONG 2", "primary"), ListName("長安海連技術有限公司", "original-script", Strength.WEAK),
-                   ListName("TONGBANG U’NHAENG", "fka", Strength.STRONG)),
+            names=(
+                ListName("KANG SONG 2", "primary"),
+                ListName("長安海連技術有限公司", "original-script", Strength.WEAK),
+                ListName("TONGBANG U’NHAENG", "fka", Strength.STRONG),
+            ),
             programs=("DPRK", "DPRK3"), countries=("KP", "CN"),
             addresses=(Address("Sosong Street, Pyongyang", "Pyongyang", "KP", "Korea, North"),
                        Address("somewhere", "", None, "")),
@@ -316,6 +319,11 @@ def _newer_format(v: Path) -> None:
     (v / "meta.json").write_text(json.dumps({**meta, "format": 99}))
 
 
+def _other_source(v: Path) -> None:
+    meta = json.loads((v / "meta.json").read_text())
+    (v / "meta.json").write_text(json.dumps({**meta, "source": "uk"}))
+
+
 @pytest.mark.parametrize(
     "damage, says",
     [
@@ -327,9 +335,12 @@ def _newer_format(v: Path) -> None:
         (_no_pointer, "has versions but no CURRENT"),
         (_no_entries, "has no entries.json"),
         (_newer_format, "store format 99"),
+        (_other_source, "says source 'uk', not 'un'"),
     ],
 )
-def test_damaged_store_raises_one_line_naming_path(store: ListStore, tmp_path: Path, damage, says: str) -> None:  # type: ignore[no-untyped-def]
+def test_damaged_store_raises_one_line_naming_path(
+    store: ListStore, tmp_path: Path, damage: Callable[[Path], None], says: str
+) -> None:
     stored = store.import_list(write(tmp_path / "a" / "l.lst", fake_list("un", 2)), "un")
     damage(stored.path)
     with pytest.raises(ScreeningError) as caught:
@@ -370,11 +381,12 @@ def test_locate_option_then_env_then_xdg(tmp_path: Path, monkeypatch: pytest.Mon
 
 # ---- update: a local HTTP server ------------------------------------------------------------
 
-ROUTES: dict[str, tuple[str, bytes]] = {}
+Routes = dict[str, tuple[str, bytes]]
+ROUTES: Routes = {}
 
 
 class _Handler(http.server.BaseHTTPRequestHandler):
-    def do_GET(self) -> None:  # noqa: N802
+    def do_GET(self) -> None:
         kind, body = ROUTES.get(self.path, ("404", b""))
         if kind == "404":
             self.send_error(404, "Not Found")
@@ -406,7 +418,7 @@ def server() -> Iterator[str]:
 
 
 @pytest.fixture
-def routes(server: str, monkeypatch: pytest.MonkeyPatch) -> dict[str, tuple[str, bytes]]:
+def routes(server: str, monkeypatch: pytest.MonkeyPatch) -> Routes:
     monkeypatch.setenv("no_proxy", "*")  # the test server is local, whatever proxy the machine has
     ROUTES.clear()
     return ROUTES
@@ -416,7 +428,7 @@ def urls(server: str, **paths: str) -> dict[str, tuple[str, ...]]:
     return {source: tuple(f"{server}{p}" for p in path.split(",")) for source, path in paths.items()}
 
 
-def test_update_good_download_becomes_current_then_unchanged(store: ListStore, server: str, routes: dict) -> None:  # type: ignore[type-arg]
+def test_update_good_download_becomes_current_then_unchanged(store: ListStore, server: str, routes: Routes) -> None:
     routes["/un/consolidated.lst"] = ("ok", fake_list("un", 10))
     results = update(store, ["un"], urls=urls(server, un="/un/consolidated.lst"), timeout=5)
     assert [r.status for r in results] == [UPDATED]
@@ -440,9 +452,12 @@ def test_update_good_download_becomes_current_then_unchanged(store: ListStore, s
     ],
     ids=["truncated", "404", "content-length", "unparseable", "redirect-to-http"],
 )
-def test_update_failure_keeps_previous_version(store: ListStore, server: str, routes: dict, route, says: str) -> None:  # type: ignore[no-untyped-def, type-arg]
+def test_update_failure_keeps_previous_version(
+    store: ListStore, server: str, routes: Routes, route: tuple[str, bytes], says: str
+) -> None:
     routes["/ok.lst"] = ("ok", fake_list("un", 10))
     before = update(store, ["un"], urls=urls(server, un="/ok.lst"), timeout=5)[0].stored
+    assert before is not None
     routes["/next.lst"] = route
     result = update(store, ["un"], urls=urls(server, un="/next.lst"), timeout=5)[0]
     assert result.status == FAILED and result.failed
@@ -459,7 +474,9 @@ def test_update_failure_keeps_previous_version(store: ListStore, server: str, ro
     assert fixed.status == UPDATED and store.current()[0].entries == 11
 
 
-def test_update_follows_loopback_redirect_and_reads_several_files(store: ListStore, server: str, routes: dict) -> None:  # type: ignore[type-arg]
+def test_update_follows_loopback_redirect_and_reads_several_files(
+    store: ListStore, server: str, routes: Routes
+) -> None:
     routes["/old/prim.lst"] = ("redirect", f"{server}/new/prim.lst".encode())
     routes["/new/prim.lst"] = ("ok", fake_list("uk", 3))
     routes["/alt.lst"] = ("ok", fake_list("uk", 2, salt="alt"))
@@ -476,9 +493,9 @@ def test_update_refuses_plain_http_without_connecting(store: ListStore) -> None:
     assert "no version of it is stored yet" in result.message
 
 
-def test_update_one_failure_does_not_stop_the_others(store: ListStore, server: str, routes: dict) -> None:  # type: ignore[type-arg]
+def test_update_one_failure_does_not_stop_the_others(store: ListStore, server: str, routes: Routes) -> None:
     routes["/uk.lst"] = ("ok", fake_list("uk", 3))
-    seen = []
+    seen: list[UpdateResult] = []
     results = update(store, ["un", "uk"], urls=urls(server, un="/missing.lst", uk="/uk.lst"), timeout=5,
                      report=seen.append)
     assert [(r.source, r.status) for r in results] == [("un", FAILED), ("uk", UPDATED)]
@@ -533,3 +550,43 @@ def test_real_un_import_round_trips(real_parsers: None, store: ListStore) -> Non
     entries = load_entries(stored)
     assert len(entries) == 1003 and sum(e.id.startswith("KP") for e in entries) == 155
     assert store.import_list(xml, "un") == stored  # same file: same version
+
+
+def test_real_ofac_sdn_folder_or_primary_file_same_version(real_parsers: None, store: ListStore) -> None:
+    _real_parser("ofac-sdn")
+    folder = DATA / "ofac_sdn_2022-01-31"
+    stored = store.import_list(folder, "ofac-sdn")
+    names = ("add.csv", "alt.csv", "sdn.csv")
+    shas = {n: hashlib.sha256((folder / n).read_bytes()).hexdigest() for n in names}
+    assert sorted(n for n, _ in stored.files) == list(names)
+    assert stored.sha256 == combined_sha256(shas.items())
+    for name in names:
+        assert (stored.path / "files" / name).read_bytes() == (folder / name).read_bytes()
+    assert stored.entries == 9044 and stored.published is None
+    assert any("orphan" in w for w in stored.warnings)
+    entries = load_entries(stored)
+    assert sum(any(p.startswith("DPRK") for p in e.programs) for e in entries) == 423
+    # The primary CSV reads its siblings: the same files, so the same version, no new folder.
+    assert store.import_list(folder / "sdn.csv", "ofac-sdn") == stored
+    assert versions(store, "ofac-sdn") == [stored.version]
+
+
+def test_real_ofac_sdn_update_from_local_server(
+    real_parsers: None, store: ListStore, server: str, routes: Routes
+) -> None:
+    _real_parser("ofac-sdn")
+    folder = DATA / "ofac_sdn_latest"
+    names = ("sdn.csv", "alt.csv", "add.csv", "sdn_comments.csv")
+    for name in names:
+        routes[f"/ofac/{name}"] = ("ok", (folder / name).read_bytes())
+    official = {"ofac-sdn": tuple(f"{server}/ofac/{name}" for name in names)}
+    result = update(store, urls=official, timeout=10)[0]  # an empty store: ofac-sdn and un by default
+    assert (result.source, result.status) == ("ofac-sdn", UPDATED), result.message
+    assert result.stored is not None and result.stored.entries == 15443
+    assert sorted(n for n, _ in result.stored.files) == sorted(names)
+
+    lines = (folder / "sdn.csv").read_bytes().splitlines(keepends=True)
+    routes["/ofac/sdn.csv"] = ("ok", b"".join(lines[:5000]))  # cut short, but well-formed
+    cut = update(store, ["ofac-sdn"], urls=official, timeout=10)[0]
+    assert cut.status == FAILED and "5000 entries, less than half of the 15443" in cut.message
+    assert store.current() == [result.stored]

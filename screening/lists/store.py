@@ -132,7 +132,9 @@ class ListStore:
         except (OSError, UnicodeDecodeError) as exc:
             raise ScreeningError(f"cannot read {pointer}: {_reason(exc)}; " + REIMPORT.format(source=source)) from exc
         if not _VERSION_NAME.match(name):
-            raise ScreeningError(f"{pointer} does not name a version ({name[:40]!r}); " + REIMPORT.format(source=source))
+            raise ScreeningError(
+                f"{pointer} does not name a version ({name[:40]!r}); " + REIMPORT.format(source=source)
+            )
         version = folder / name
         if not version.is_dir():
             raise ScreeningError(
@@ -407,16 +409,17 @@ def _copy_hashing(src: Path, dst: Path) -> tuple[str, int]:
     digest = hashlib.sha256()
     size = 0
     try:
-        fin = open(src, "rb")
+        with open(src, "rb") as fin, open(dst, "xb") as fout:
+            while chunk := fin.read(CHUNK):
+                digest.update(chunk)
+                size += len(chunk)
+                fout.write(chunk)
+            fout.flush()
+            os.fsync(fout.fileno())
     except OSError as exc:
-        raise InputError(f"cannot read {src}: {_reason(exc)}") from exc
-    with fin, open(dst, "xb") as fout:
-        while chunk := fin.read(CHUNK):
-            digest.update(chunk)
-            size += len(chunk)
-            fout.write(chunk)
-        fout.flush()
-        os.fsync(fout.fileno())
+        if exc.filename == str(src):  # the input is gone or unreadable; a store error otherwise
+            raise InputError(f"cannot read {src}: {_reason(exc)}") from exc
+        raise
     return digest.hexdigest(), size
 
 
@@ -521,5 +524,6 @@ def _reason(exc: BaseException) -> str:
 def _store_error(root: Path, exc: OSError) -> ScreeningError:
     where = f" ({exc.filename})" if exc.filename else ""
     return ScreeningError(
-        f"cannot write to the list store {root}{where}: {_reason(exc)}; free space or choose another --lists or {ENV_VAR}"
+        f"cannot write to the list store {root}{where}: {_reason(exc)}; "
+        f"free space or choose another --lists or {ENV_VAR}"
     )
