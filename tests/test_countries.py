@@ -511,3 +511,18 @@ def test_results_are_cached() -> None:
     to_iso2("Hunchun, Jilin, China")
     to_iso2("Hunchun, Jilin, China")
     assert countries._to_iso2.cache_info().hits == 1
+
+
+@pytest.mark.parametrize(
+    ("text", "code"),
+    [
+        ("St. Vincent and the Grenadines", "VC"),
+        ("St. Kitts and Nevis", "KN"),
+        ("Man, Isle of", "IM"),
+        ("West Bank", "PS"),
+        ("China, Hong Kong Special Administrative Region", "HK"),
+    ],
+)
+def test_list_publishers_country_spellings(text: str, code: str) -> None:
+    """Country texts as OFAC and the UN write them in their address fields."""
+    assert to_iso2(text) == code
