@@ -74,9 +74,14 @@ def screen(
     fail_on: Annotated[
         Optional[str], typer.Option("--fail-on", help="Exit 1 when a row reaches this band: review, high or critical.")
     ] = None,
+    lists_dir: Annotated[
+        Optional[Path],
+        typer.Option("--lists", help="Sanctions-list store; default: $SCREENING_LISTS_DIR, else the user's data folder."),
+    ] = None,
 ) -> None:
     """Screen spreadsheets and write a flagged report."""
     from screening.reports import format_for, write_report
+    from screening.screen import lists_from_store
     from screening.screen import screen as run_screen
 
     try:
@@ -84,8 +89,15 @@ def screen(
         overrides = _parse_mappings(mappings or [])
         target = out if out is not None else Path(f"{inputs[0].stem}-screening.{fmt or 'xlsx'}")
         report_format = format_for(target, fmt)
+        lists = lists_from_store(lists_dir)
+        if not lists.infos:
+            typer.echo(
+                "warning: no sanctions lists in the store, so names were checked against the rule packs' own "
+                "watchlists only; add lists with: screening lists import PATH --source ofac-sdn (or un, eu, uk...)",
+                err=True,
+            )
         with _progress() as progress:
-            result = run_screen(inputs, rules or [], sheet=sheet, overrides=overrides, progress=progress)
+            result = run_screen(inputs, rules or [], sheet=sheet, overrides=overrides, lists=lists, progress=progress)
             written = write_report(result, target, report_format, inputs=inputs)
     except ValueError as exc:  # a bad --fail-on value
         raise fail(str(exc)) from None

@@ -3,13 +3,18 @@
 import json
 import subprocess
 import sys
+import tempfile
 from pathlib import Path
 
 import pytest
 
 ROOT = Path(__file__).resolve().parent.parent
 SAMPLE = ROOT / "fixtures" / "suppliers-sample.xlsx"
-ENV = {"SCREENING_NO_PROGRESS": "1", "PATH": "/usr/bin:/bin", "SOURCE_DATE_EPOCH": "1790000000"}
+EMPTY_STORE = tempfile.mkdtemp(prefix="screening-no-lists-")  # never the user's own list store
+ENV = {
+    "SCREENING_NO_PROGRESS": "1", "PATH": "/usr/bin:/bin", "SOURCE_DATE_EPOCH": "1790000000",
+    "SCREENING_LISTS_DIR": EMPTY_STORE,
+}
 
 
 def run(*args: str | Path, cwd: Path = ROOT) -> subprocess.CompletedProcess[str]:
@@ -35,6 +40,7 @@ def test_screen_writes_report_and_summary(tmp_path: Path) -> None:
     assert result.returncode == 0, result.stderr
     assert result.stdout.startswith("Screened 22 rows from 1 file: ")
     assert f"Report: {out}" in result.stdout
+    assert "warning: no sanctions lists in the store" in result.stderr
     report = json.loads(out.read_text(encoding="utf-8"))
     assert report["manifest"]["created_at"] == "2026-09-21T14:13:20Z"  # pinned by SOURCE_DATE_EPOCH
     assert len(report["rows"]) == 22
