@@ -90,12 +90,6 @@ def screen(
         target = out if out is not None else Path(f"{inputs[0].stem}-screening.{fmt or 'xlsx'}")
         report_format = format_for(target, fmt)
         lists = lists_from_store(lists_dir)
-        if not lists.infos:
-            typer.echo(
-                "warning: no sanctions lists in the store, so names were checked against the rule packs' own "
-                "watchlists only; add lists with: screening lists import PATH --source ofac-sdn (or un, eu, uk...)",
-                err=True,
-            )
         with _progress() as progress:
             result = run_screen(inputs, rules or [], sheet=sheet, overrides=overrides, lists=lists, progress=progress)
             written = write_report(result, target, report_format, inputs=inputs)
@@ -113,6 +107,12 @@ def screen(
     typer.echo(f"Screened {len(result.rows)} rows from {files} file{'s' if files != 1 else ''}: {summary}.")
     if result.errors:
         typer.echo(f"{len(result.errors)} row problems are listed in the report's Errors section.")
+    if not lists.infos:
+        typer.echo(
+            "warning: no sanctions lists in the store, so names were checked against the rule packs' own "
+            "watchlists only; add lists with: screening lists import PATH --source ofac-sdn (or un, eu, uk...)",
+            err=True,
+        )
     typer.echo(f"Report: {written}")
     if threshold is not None and any(row.band >= threshold for row in result.rows):
         raise typer.Exit(EXIT_FAIL_ON)
