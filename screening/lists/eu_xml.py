@@ -15,11 +15,11 @@ from xml.etree.ElementTree import Element
 from screening.countries import is_iso2, to_iso2
 from screening.errors import InputError
 from screening.lists.model import Address, EntryType, Identifier, ListEntry, ListName, ParsedList, Strength
+from screening.lists.files import read_source
 from screening.lists.un_xml import (
     identifiers_in_text,
     iso_date,
     local_name,
-    read_source,
     unique,
     unique_identifiers,
     xml_records,

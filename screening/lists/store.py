@@ -34,6 +34,7 @@ from pathlib import Path
 from typing import Any
 
 from screening import __version__
+from screening.durable import fsync_folder
 from screening.errors import InputError, ScreeningError
 from screening.lists.model import (
     SOURCES,
@@ -220,10 +221,10 @@ class ListStore:
                 "tool_version": __version__,
             }
             _write_durably(staging / META, _json_bytes(meta, indent=2))
-            _fsync_folder(staging / FILES)
-            _fsync_folder(staging)
+            fsync_folder(staging / FILES)
+            fsync_folder(staging)
             os.rename(staging, folder / version)
-            _fsync_folder(folder)
+            fsync_folder(folder)
         except OSError as exc:
             raise _store_error(self.root, exc) from exc
         finally:
@@ -438,17 +439,8 @@ def _write_atomically(path: Path, data: bytes) -> None:
     finally:
         with suppress(OSError):
             tmp.unlink()
-    _fsync_folder(path.parent)
+    fsync_folder(path.parent)
 
-
-def _fsync_folder(folder: Path) -> None:
-    # Makes renames durable on POSIX; not possible (nor needed) on Windows.
-    with suppress(OSError, AttributeError):
-        fd = os.open(folder, os.O_RDONLY)
-        try:
-            os.fsync(fd)
-        finally:
-            os.close(fd)
 
 
 def _json_bytes(value: object, indent: int | None = None) -> bytes:

@@ -18,6 +18,7 @@ from typing import TypeVar
 
 from screening.countries import to_iso2
 from screening.errors import InputError
+from screening.lists.files import read_source
 from screening.lists.model import Address, EntryType, Identifier, ListEntry, ListName, ParsedList, Strength
 
 SOURCE = "uk"
@@ -75,19 +76,7 @@ def parse(path: Path) -> ParsedList:
 
 
 def _read(path: Path) -> tuple[Path, bytes]:
-    if path.is_dir():
-        found = [path / name for name in _FILE_NAMES if (path / name).is_file()]
-        if not found:
-            raise InputError(f"{path}: is a folder without ConList.csv; pass {EXPECTED}")
-        path = found[0]
-    try:
-        data = path.read_bytes()
-    except FileNotFoundError:
-        raise InputError(f"{path}: file not found; pass {EXPECTED}") from None
-    except OSError as exc:
-        raise InputError(f"{path}: cannot be read ({exc.strerror or exc}); check the path and permissions") from None
-    if not data.strip():
-        raise InputError(f"{path}: is empty; expected {EXPECTED}")
+    path, data = read_source(path, _FILE_NAMES, EXPECTED)
     if b"\x00" in data[:4096]:
         raise InputError(f"{path}: is not a text CSV (it holds NUL bytes); expected {EXPECTED}")
     return path, data

@@ -22,6 +22,7 @@ from defusedxml.ElementTree import iterparse
 
 from screening.countries import to_iso2
 from screening.errors import InputError
+from screening.lists.files import read_source
 from screening.lists.model import Address, EntryType, Identifier, ListEntry, ListName, ParsedList, Strength
 
 SOURCE = "un"
@@ -208,24 +209,6 @@ def unique_identifiers(items: Iterable[Identifier]) -> tuple[Identifier, ...]:
     for item in items:
         first.setdefault((item.kind, item.value), item)
     return tuple(first.values())
-
-
-def read_source(path: Path, file_names: tuple[str, ...], expected: str) -> tuple[Path, bytes]:
-    """The bytes of the list file; a folder is searched for the publisher's usual file names."""
-    if path.is_dir():
-        found = [path / name for name in file_names if (path / name).is_file()]
-        if not found:
-            raise InputError(f"{path}: is a folder without {' or '.join(file_names)}; pass {expected}")
-        path = found[0]
-    try:
-        data = path.read_bytes()
-    except FileNotFoundError:
-        raise InputError(f"{path}: file not found; pass {expected}") from None
-    except OSError as exc:
-        raise InputError(f"{path}: cannot be read ({exc.strerror or exc}); check the path and permissions") from None
-    if not data.strip():
-        raise InputError(f"{path}: is empty; expected {expected}")
-    return path, data
 
 
 def local_name(tag: str) -> str:

@@ -15,6 +15,7 @@ from contextlib import contextmanager, suppress
 from pathlib import Path
 from typing import BinaryIO
 
+from screening.durable import fsync_folder
 from screening.errors import ReportError
 
 
@@ -63,7 +64,7 @@ def atomic_write(out: Path, *, inputs: Sequence[Path] = ()) -> Iterator[BinaryIO
             reason = exc.strerror or str(exc)
             raise ReportError(f"cannot write report {out}: {reason}; free space or choose another --out") from exc
         raise
-    _fsync_folder(out.parent)
+    fsync_folder(out.parent)
 
 
 def _create_temp(out: Path) -> tuple[Path, BinaryIO]:
@@ -85,12 +86,3 @@ def _create_temp(out: Path) -> tuple[Path, BinaryIO]:
         return tmp, os.fdopen(fd, "wb")
     raise ReportError(f"cannot create a temporary file beside {out}; clean up the folder {out.parent}")
 
-
-def _fsync_folder(folder: Path) -> None:
-    # Makes the rename itself durable on POSIX; not possible (nor needed) on Windows.
-    with suppress(OSError, AttributeError):
-        fd = os.open(folder, os.O_RDONLY)
-        try:
-            os.fsync(fd)
-        finally:
-            os.close(fd)
