@@ -1,0 +1,185 @@
+"""Search sanctions-list entries (ListEntry) by name: the public matching API.
+
+    index = ListIndex(entries)                      # once per list version: normalise, build the gate index
+    index.search("Korea Tangun Trdg Co., Ltd.", country="CN")
+    index.search_many(names, countries)             # a whole supplier column; repeated names scored once
+
+Person entries are compared with the query read as a person name (surname order free, no legal forms),
+all other entries with the query read as an organisation name. Every hit says why it scored what it did.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+import numpy as np
+
+from screening.lists.model import EntryType, ListEntry, ListName
+from screening.matching.index import CandidateIndex
+from screening.matching.normalize import NameForm, normalize_name
+from screening.matching.score import KEY_MATCH, TOKEN_FLOOR, _token_sim, compare, qualify
+
+__all__ = ["DEFAULT_THRESHOLD", "ListIndex", "ListMatch"]
+
+DEFAULT_THRESHOLD: float = 88.0
+"""Shipped threshold, chosen on bench/name_quality.py (see its report): on the DPRK-derived cases it keeps
+recall >= 0.98 with precision >= 0.95; lower thresholds start to flag ordinary 'Korea ... Trading' firms."""
+
+QUERY_CACHE = 200_000
+"""Distinct query names whose candidate scores are kept (supplier files repeat names a lot)."""
+
+
+@dataclass(frozen=True)
+class ListMatch:
+    entry: ListEntry
+    matched: ListName  # the name or alias that matched
+    score: float  # 0-100 after qualifiers
+    explanation: tuple[str, ...]  # what normalisation and scoring did, in words
+
+
+@dataclass(frozen=True, slots=True)
+class _Partition:
+    person: bool
+    forms: tuple[NameForm, ...]
+    entry: np.ndarray  # entry position of each form
+    name: tuple[ListName, ...]
+    index: CandidateIndex
+
+
+class ListIndex:
+    """All names and aliases of a set of list entries, ready to be searched."""
+
+    def __init__(self, entries: Sequence[ListEntry]) -> None:
+        self.entries: tuple[ListEntry, ...] = tuple(entries)
+        groups: dict[bool, tuple[list[NameForm], list[int], list[ListName]]] = {True: ([], [], []),
+                                                                                 False: ([], [], [])}
+        for position, entry in enumerate(self.entries):
+            person = entry.type == EntryType.INDIVIDUAL
+            forms, owners, names = groups[person]
+            seen: set[tuple[str, ...]] = set()
+            for listed in entry.names:
+                form = normalize_name(listed.name, person)
+                signature = (*form.tokens, listed.strength)
+                if not form.tokens or signature in seen:
+                    continue
+                seen.add(signature)
+                forms.append(form)
+                owners.append(position)
+                names.append(listed)
+        self._partitions = tuple(
+            _Partition(person, tuple(forms), np.asarray(owners, dtype=np.int32), tuple(names),
+                       CandidateIndex(forms))
+            for person, (forms, owners, names) in groups.items()
+        )
+        self._cache: dict[str, tuple[tuple[int, int, int, float], ...]] = {}
+
+    @property
+    def names(self) -> int:
+        """Number of distinct normalised list names indexed."""
+        return sum(len(p.forms) for p in self._partitions)
+
+    def _scored(self, name: str) -> tuple[tuple[int, int, int, float], ...]:
+        """(partition, form position, entry position, name score) of every candidate scoring above 0."""
+        cached = self._cache.get(name)
+        if cached is not None:
+            return cached
+        found: list[tuple[int, int, int, float]] = []
+        for p, part in enumerate(self._partitions):
+            query = normalize_name(name, part.person)
+            if not query.tokens:
+                continue
+            for position in part.index.candidates(query).tolist():
+                result = compare(query, part.forms[position])
+                if result.score > 0:
+                    found.append((p, position, int(part.entry[position]), result.score))
+        if len(self._cache) >= QUERY_CACHE:
+            self._cache.clear()
+        self._cache[name] = scored = tuple(found)
+        return scored
+
+    def search(
+        self, name: str, *, country: str | None = None, threshold: float = 88, limit: int = 5,
+    ) -> list[ListMatch]:
+        """The entries whose names match `name`, best first, one per entry, at most `limit`.
+
+        Args:
+            name: A supplier or person name as written.
+            country: The supplier's ISO alpha-2 country, if known (raises or lowers scores slightly).
+            threshold: Minimum qualified score (0-100).
+            limit: Maximum number of entries returned.
+
+        Returns:
+            ListMatch per entry, sorted by score (then list source and id for stable output).
+        """
+        if not name or not name.strip() or limit <= 0:
+            return []
+        best: dict[int, tuple[float, int, int]] = {}
+        for p, position, entry, score in self._scored(name):
+            part = self._partitions[p]
+            qualified, _ = qualify(score, part.name[position].strength, country, self.entries[entry].countries)
+            if qualified >= threshold and (entry not in best or qualified > best[entry][0]):
+                best[entry] = (qualified, p, position)
+        ranked = sorted(best.items(), key=lambda item: (-item[1][0], self.entries[item[0]].source,
+                                                        self.entries[item[0]].id))[:limit]
+        return [self._match(name, country, entry, p, position) for entry, (_, p, position) in ranked]
+
+    def search_many(
+        self, names: Sequence[str], countries: Sequence[str | None] | None = None, *,
+        threshold: float = 88, limit: int = 5,
+    ) -> list[list[ListMatch]]:
+        """search() for each name (with the country at the same position); repeated names are scored once."""
+        if countries is not None and len(countries) != len(names):
+            raise ValueError(f"{len(names)} names but {len(countries)} countries")
+        done: dict[tuple[str, str | None], list[ListMatch]] = {}
+        out: list[list[ListMatch]] = []
+        for i, name in enumerate(names):
+            country = countries[i] if countries is not None else None
+            key = (name, country)
+            if key not in done:
+                done[key] = self.search(name, country=country, threshold=threshold, limit=limit)
+            out.append(done[key])
+        return out
+
+    def _match(self, name: str, country: str | None, entry: int, p: int, position: int) -> ListMatch:
+        part = self._partitions[p]
+        query, listed = normalize_name(name, part.person), part.forms[position]
+        result = compare(query, listed)
+        listed_name = part.name[position]
+        score, qualifiers = qualify(result.score, listed_name.strength, country, self.entries[entry].countries)
+        notes = [*query.notes, *listed.notes, *_legal_notes(query, listed), *_token_notes(query, listed),
+                 f"name similarity {result.score:g} ({result.view})", *result.notes, *qualifiers]
+        return ListMatch(self.entries[entry], listed_name, score, tuple(notes))
+
+
+def _legal_notes(query: NameForm, listed: NameForm) -> list[str]:
+    def shown(form: NameForm) -> str:
+        return " ".join(written.upper() for written, _ in form.legal)
+
+    if query.legal and listed.legal:
+        return [f"legal form {shown(listed)} ~ {shown(query)}"]
+    if query.legal or listed.legal:
+        return [f"legal form {shown(query) or shown(listed)} ignored"]
+    return []
+
+
+def _token_notes(query: NameForm, listed: NameForm) -> list[str]:
+    """Name the token pairs that are not identical: romanisation variants, typos, generic words left out."""
+    notes: list[str] = []
+    person = query.person or listed.person
+    unpaired: list[str] = []
+    for a, ka, minor in zip(query.tokens, query.keys, query.minor):
+        if a in listed.tokens:
+            continue
+        sims = [(_token_sim(a, b, ka, kb, person), b) for b, kb in zip(listed.tokens, listed.keys)]
+        sim, b = max(sims) if sims else (0.0, "")
+        if sim >= KEY_MATCH and ka in listed.keys:
+            notes.append(f"romanisation {a} ~ {b}")
+        elif sim >= TOKEN_FLOOR:
+            notes.append(f"spelling {a} ~ {b}")
+        elif minor:
+            unpaired.append(a)
+    extra = [b for b, minor in zip(listed.tokens, listed.minor) if minor and b not in query.tokens]
+    if unpaired or extra:
+        notes.append(f"generic words weigh little: {', '.join(dict.fromkeys([*unpaired, *extra]))}")
+    return notes

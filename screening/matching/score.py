@@ -1,0 +1,235 @@
+"""Name similarity (0-100) between a query name and a list name, and the qualifiers applied after it.
+
+The score is the better of two views of the same pair, each of which forgives one kind of difference:
+
+* tokens: every token is paired with its most similar token on the other side (Jaro-Winkler, or a fixed
+  high score when the romanisation keys agree: Jong/Chong, Ri/Lee), and the similarities are averaged with
+  weights: generic words ('korea', 'trading', 'general') weigh MINOR_WEIGHT, the others 1. Order-free, and
+  a shared 'Korea ... Trading' adds little while a missing or different distinctive word costs a lot.
+* joined: the names with all spaces removed, compared character by character (Indel ratio, times
+  JOINED_FACTOR), for words split or merged ('KORYOLINK' / 'Koryo Link', 'CHONG CHON GANG' /
+  'Chongchongang') and for typos in short words, where one letter is a large part of the token but a small
+  part of the name. Person names turned round ('KIM, Jong Un') are also joined in their written order.
+
+Before any of that, a gate (nomenklatura's blocking idea made part of the score, like OFAC's first-letter
+rule): the two names must share an identifying token (not a generic word), exactly, by romanisation key, or
+within one typo; or their joined forms must. A pair that fails the gate scores 0. The candidate index
+(index.py) enumerates exactly the list names that pass the gate, so searching the index and scoring every
+list name give the same hits at any threshold.
+
+After the name score: numbers must agree ('WON SAN 2' is not 'WON SAN 3'), names of five letters or fewer
+must match exactly ('KOMID'), then the qualifiers: a weak alias is multiplied by WEAK_ALIAS_FACTOR, and a
+query country raises the score when the entry has it and lowers it when the entry has other countries.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+from rapidfuzz import fuzz
+from rapidfuzz.distance import OSA, JaroWinkler
+
+from screening.lists.model import Strength
+from screening.matching.normalize import NameForm, deletion_variants
+
+__all__ = [
+    "COUNTRY_MATCH_BONUS", "COUNTRY_MISMATCH_PENALTY", "KEY_MATCH", "MINOR_WEIGHT", "NUMBER_MISMATCH",
+    "SHORT_NAME", "TOKEN_FLOOR", "WEAK_ALIAS_FACTOR", "NameScore", "compare", "gate_passes", "qualify",
+]
+
+MINOR_WEIGHT = 0.2
+"""Weight of a generic word against 1 for a distinctive one: 'Korea Daesong Trading' vs 'Korea Daesong
+Bank' differ in a word that says what the firm does, not which firm it is."""
+
+KEY_MATCH = 0.95
+"""Token similarity when only the romanisation differs (Jong/Chong/Jeong, Kim/Gim, Ri/Lee, Pak/Park)."""
+
+TOKEN_FLOOR = 0.75
+"""Token pairs less similar than this count as unpaired: Jaro-Winkler gives 0.7 to unrelated short words."""
+
+INITIAL_MATCH = 0.8
+"""A person's initial against a name with that first letter ('J. Smith' / 'John Smith')."""
+
+LENGTH_RATIO = 0.7
+"""Tokens whose lengths differ more than this ratio are not paired ('un' / 'jung', 'kim' / 'kimball')."""
+
+JOINED_FACTOR = 0.95
+"""The joined view is a fallback for split or merged words: it forgives word boundaries, so it is trusted a
+little less ('CHONGSONG' and 'CHONG BONG' differ by one letter out of nine)."""
+
+ONE_EDIT = 90.0
+"""Score of two names one typo apart (one letter added, dropped, changed, or two neighbours swapped) when
+the joined name is long enough: 'Pak Il-Gyu' / 'Pak Il-yGu', 'Ho Yong Il' / 'Ho Yong Jl'. Short Korean
+syllables make a typo a third of a token; OFAC's own search flags such names too."""
+
+ONE_EDIT_MIN_LEN = 6
+"""Joined names shorter than this are not given ONE_EDIT for one typo ('Kim Un' / 'Kim Um')."""
+
+SHORT_NAME = 5
+"""List names this short or shorter (joined) must be matched exactly, token order aside (persons also by
+romanisation key): one edit in 'KOMID' or 'RGB' is a different name."""
+
+NUMBER_MISMATCH = 0.6
+"""Factor when both names have numbers and none agree: 'HWANG GUM SAN 2' and '... 3' are different ships."""
+
+WEAK_ALIAS_FACTOR = 0.9
+"""OFAC and UN 'weak' / 'low quality' aliases are too short or too common to rely on: an exact match still
+scores 90, a near miss falls under the threshold."""
+
+COUNTRY_MATCH_BONUS = 3.0
+"""Points added when the query's country is one of the entry's (nationality, address, flag)."""
+
+COUNTRY_MISMATCH_PENALTY = 5.0
+"""Points removed when the entry has countries and the query's is not among them. Small: DPRK fronts are
+registered in China, Hong Kong or Russia and the lists do not always say so."""
+
+
+@dataclass(frozen=True, slots=True)
+class NameScore:
+    score: float  # 0-100, before qualifiers
+    view: str  # tokens | joined | sorted | exact | gate | short | empty
+    notes: tuple[str, ...] = ()
+
+
+def gate_passes(query: NameForm, candidate: NameForm) -> bool:
+    """True when the names share an identifying token (by romanisation key or within one typo), or when
+    their identifying tokens written together are equal ('KORYO LINK' ~ 'KORYOLINK')."""
+    if (query.gate | query.joined) & (candidate.gate | candidate.joined):
+        return True
+    if not query.gate or not candidate.gate:
+        return False
+    variants = set().union(*(deletion_variants(k) for k in candidate.gate))
+    return any(not deletion_variants(k).isdisjoint(variants) for k in query.gate)
+
+
+def _token_sim(a: str, b: str, ka: str, kb: str, person: bool, exact: bool = False) -> float:
+    """Similarity of two tokens, 0-1: equal 1, same romanisation key KEY_MATCH, else Jaro-Winkler of the
+    tokens (or of their keys, discounted) when the lengths are comparable, 0 under TOKEN_FLOOR."""
+    if a == b:
+        return 1.0
+    if ka == kb:
+        return KEY_MATCH
+    if exact or ka.isdigit() or kb.isdigit():
+        return 0.0
+    la, lb = len(a), len(b)
+    if la == 1 or lb == 1:
+        return INITIAL_MATCH if person and a[0] == b[0] else 0.0
+    if min(la, lb) < LENGTH_RATIO * max(la, lb):
+        return 0.0
+    sim = max(JaroWinkler.normalized_similarity(a, b), KEY_MATCH * JaroWinkler.normalized_similarity(ka, kb))
+    return sim if sim >= TOKEN_FLOOR else 0.0
+
+
+def _weights(form: NameForm) -> list[float]:
+    if all(form.minor):
+        return [1.0] * len(form.tokens)
+    return [MINOR_WEIGHT if m else 1.0 for m in form.minor]
+
+
+def _token_view(query: NameForm, candidate: NameForm) -> float:
+    """Weighted share of both names' tokens paired one-to-one (best pairs first) with similar tokens."""
+    person = query.person or candidate.person
+    generic = all(query.minor) and all(candidate.minor)  # two generic names: words must agree exactly
+    pairs = []
+    for i, (a, ka) in enumerate(zip(query.tokens, query.keys)):
+        for j, (b, kb) in enumerate(zip(candidate.tokens, candidate.keys)):
+            sim = _token_sim(a, b, ka, kb, person, generic)
+            if sim > 0:
+                pairs.append((sim, i, j))
+    wq, wc = _weights(query), _weights(candidate)
+    total = sum(wq) + sum(wc)
+    paired = 0.0
+    used_q: set[int] = set()
+    used_c: set[int] = set()
+    for sim, i, j in sorted(pairs, reverse=True):
+        if i not in used_q and j not in used_c:
+            used_q.add(i)
+            used_c.add(j)
+            paired += sim * (wq[i] + wc[j])
+    return paired / total
+
+
+def _joined_view(query: NameForm, candidate: NameForm) -> float:
+    """Indel ratio of the names written without spaces (times JOINED_FACTOR); one typo in a joined name of
+    ONE_EDIT_MIN_LEN letters or more scores at least ONE_EDIT."""
+    best = 0.0
+    for a in query.compacts:
+        for b in candidate.compacts:
+            score = JOINED_FACTOR * fuzz.ratio(a, b)
+            if score < ONE_EDIT and min(len(a), len(b)) >= ONE_EDIT_MIN_LEN and OSA.distance(a, b) <= 1:
+                score = ONE_EDIT
+            best = max(best, score)
+    return best
+
+
+def _numbers(form: NameForm) -> frozenset[str]:
+    return frozenset(k for k in form.keys if k.isdigit())
+
+
+def compare(query: NameForm, candidate: NameForm) -> NameScore:
+    """Similarity of two normalised names, 0-100, before the weak-alias and country qualifiers.
+
+    Args:
+        query: The supplier's name (normalize_name with person= the candidate's kind).
+        candidate: A list name or alias.
+
+    Returns:
+        The score with the view that gave it and notes for the explanation.
+    """
+    if not query.tokens or not candidate.tokens:
+        return NameScore(0.0, "empty")
+    if query.tokens == candidate.tokens:
+        return NameScore(100.0, "exact")
+    if not gate_passes(query, candidate):
+        return NameScore(0.0, "gate")
+    if set(query.compacts) & set(candidate.compacts):
+        return NameScore(100.0, "exact", ("same letters, spaced differently",))
+    if len(candidate.compact) <= SHORT_NAME:
+        if sorted(query.tokens) == sorted(candidate.tokens):
+            return NameScore(100.0, "exact")
+        if candidate.person and sorted(query.keys) == sorted(candidate.keys):
+            return NameScore(100.0 * KEY_MATCH, "short", ("romanisation variant",))
+        return NameScore(0.0, "short", ("short name differs",))
+    views = {
+        "tokens": 100.0 * _token_view(query, candidate),
+        "joined": _joined_view(query, candidate),
+    }
+    view = max(views, key=views.__getitem__)
+    score = views[view]
+    notes: list[str] = []
+    qn, cn = _numbers(query), _numbers(candidate)
+    if qn and cn and not qn & cn:
+        score *= NUMBER_MISMATCH
+        notes.append(f"numbers differ x{NUMBER_MISMATCH}")
+    return NameScore(round(score, 2), view, tuple(notes))
+
+
+def qualify(
+    score: float, strength: Strength, country: str | None, entry_countries: Sequence[str],
+) -> tuple[float, tuple[str, ...]]:
+    """Apply the weak-alias factor and the country bonus or penalty to a name score (kept in 0-100).
+
+    Args:
+        score: The name score from compare().
+        strength: The strength of the list name that matched.
+        country: The query's ISO alpha-2 country, or None.
+        entry_countries: The entry's ISO alpha-2 countries.
+
+    Returns:
+        The qualified score and one note per qualifier applied.
+    """
+    notes: list[str] = []
+    if score <= 0:
+        return 0.0, ()
+    if strength == Strength.WEAK:
+        score *= WEAK_ALIAS_FACTOR
+        notes.append(f"weak alias x{WEAK_ALIAS_FACTOR}")
+    if country and entry_countries:
+        if country in entry_countries:
+            score += COUNTRY_MATCH_BONUS
+            notes.append(f"country {country} matches")
+        else:
+            score -= COUNTRY_MISMATCH_PENALTY
+            notes.append(f"country {country} not in {'/'.join(entry_countries)}")
+    return round(min(100.0, max(0.0, score)), 2), tuple(notes)
