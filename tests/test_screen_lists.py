@@ -1,0 +1,105 @@
+"""End to end against the real OFAC and UN files: import into a store, screen suppliers, read the evidence."""
+
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from screening.lists.store import ListStore
+from screening.reports import report_json
+from screening.screen import lists_from_store, screen
+
+ROOT = Path(__file__).resolve().parents[1]
+SHARED = ROOT.parent / "shared" / "data"
+pytestmark = pytest.mark.skipif(not SHARED.is_dir(), reason="../shared/data is not beside the project")
+
+SUPPLIERS = """\
+Supplier Name,Country,Registration No.,Parent Company
+Korea Daesong General Trading Corp.,North Korea,,
+KOREA DAESONG GENERAL TRADNG CORPORATION,,,
+Sinotrans Logistics,China,,Korea Mining Development Trading Corporation
+Ocean Star Shipping,Panama,IMO 8660313,
+Korea General Trading Co. Ltd.,Republic of Korea,,
+Rheinland Softwarehaus GmbH,Germany,,
+"""
+
+
+@pytest.fixture(scope="module")
+def store(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    root = tmp_path_factory.mktemp("lists")
+    store = ListStore(root)
+    store.import_list(SHARED / "ofac_sdn_latest", "ofac-sdn")
+    store.import_list(SHARED / "un_consolidated" / "consolidated.xml", "un")
+    return root
+
+
+@pytest.fixture(scope="module")
+def report(store: Path, tmp_path_factory: pytest.TempPathFactory) -> dict:
+    sheet = tmp_path_factory.mktemp("in") / "suppliers.csv"
+    sheet.write_text(SUPPLIERS, encoding="utf-8")
+    return report_json(screen([sheet], lists=lists_from_store(store)))
+
+
+def _row(report: dict, name: str) -> dict:
+    return next(r for r in report["rows"] if r["fields"]["name"] == name)
+
+
+def test_manifest_records_each_list_version(report: dict) -> None:
+    lists = {entry["source"]: entry for entry in report["manifest"]["lists"]}
+    assert set(lists) == {"ofac-sdn", "un"}
+    assert lists["ofac-sdn"]["entries"] == 15443
+    assert lists["un"]["published"] == "2026-02-27"
+    assert all(len(entry["sha256"]) == 64 for entry in lists.values())
+
+
+def test_designated_dprk_company_is_critical_with_explained_evidence(report: dict) -> None:
+    row = _row(report, "Korea Daesong General Trading Corp.")
+    assert row["band"] == "critical"
+    hit = next(h for h in row["hits"] if h["rule"] == "SANC-DPRK-001")
+    evidence = hit["evidence"]
+    assert evidence["field"] == "name"
+    assert "DAESONG" in evidence["matched"].upper()
+    assert evidence["matched"].startswith(("ofac-sdn ", "un "))
+    assert evidence["similarity"] >= 88
+
+
+def test_typo_and_parent_are_found(report: dict) -> None:
+    assert _row(report, "KOREA DAESONG GENERAL TRADNG CORPORATION")["band"] == "critical"
+    parent = _row(report, "Sinotrans Logistics")
+    hit = next(h for h in parent["hits"] if h["rule"] == "SANC-DPRK-001")
+    assert hit["evidence"]["field"] == "parent"
+
+
+def test_exact_imo_is_critical_whatever_the_name(report: dict) -> None:
+    row = _row(report, "Ocean Star Shipping")
+    hit = next(h for h in row["hits"] if h["rule"] == "SANC-ID-001")
+    assert hit["evidence"]["field"] == "registration_id"
+    assert "8660313" in hit["evidence"]["matched"]
+    assert row["band"] == "critical"
+
+
+def test_ordinary_names_are_not_list_hits(report: dict) -> None:
+    for name in ("Korea General Trading Co. Ltd.", "Rheinland Softwarehaus GmbH"):
+        row = _row(report, name)
+        assert not [h for h in row["hits"] if h["rule"].startswith("SANC-")], row["hits"]
+
+
+def test_cli_lists_import_then_screen(tmp_path: Path) -> None:
+    env = {"SCREENING_NO_PROGRESS": "1", "PATH": "/usr/bin:/bin", "PYTHONPATH": str(ROOT)}
+    store = tmp_path / "store"
+    run = lambda *args: subprocess.run(  # noqa: E731
+        [sys.executable, "-m", "screening", *map(str, args)], capture_output=True, text=True, env=env, cwd=ROOT
+    )
+    imported = run("lists", "import", SHARED / "un_consolidated" / "consolidated.xml", "--source", "un", "--lists", store)
+    assert imported.returncode == 0, imported.stderr
+    sheet = tmp_path / "s.csv"
+    sheet.write_text("Supplier Name\nKorea Mining Development Trading Corporation\n", encoding="utf-8")
+    out = tmp_path / "r.json"
+    screened = run("screen", sheet, "--lists", store, "--out", out, "--fail-on", "critical")
+    assert screened.returncode == 1, screened.stderr  # a critical row reached --fail-on
+    assert "warning" not in screened.stderr
+    data = json.loads(out.read_text(encoding="utf-8"))
+    assert data["manifest"]["lists"][0]["source"] == "un"
+    assert data["rows"][0]["band"] == "critical"
