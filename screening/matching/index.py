@@ -33,7 +33,13 @@ class CandidateIndex:
     def __init__(self, forms: Sequence[NameForm]) -> None:
         fuzzy: dict[str, list[int]] = {}
         exact: dict[str, list[int]] = {}
+        bones: dict[str, list[int]] = {}  # consonant skeletons of every name, for queries in an abjad
+        abjad_bones: dict[str, list[int]] = {}  # those of the names written in an abjad, for every query
         for position, form in enumerate(forms):
+            for bone in form.bones:
+                bones.setdefault(bone, []).append(position)
+                if form.abjad:
+                    abjad_bones.setdefault(bone, []).append(position)
             variants: set[str] = set()
             for key in form.gate:
                 variants |= deletion_variants(key)
@@ -43,6 +49,8 @@ class CandidateIndex:
                 exact.setdefault(key, []).append(position)
         self._fuzzy = fuzzy
         self._exact = exact
+        self._bones = bones
+        self._abjad_bones = abjad_bones
         self.size = len(forms)
 
     def candidates(self, query: NameForm) -> np.ndarray:
@@ -57,6 +65,11 @@ class CandidateIndex:
                 found.append(hit)
         for key in query.joined | query.gate:
             hit = self._exact.get(key)
+            if hit is not None:
+                found.append(hit)
+        skeletons = self._bones if query.abjad else self._abjad_bones
+        for bone in query.bones:
+            hit = skeletons.get(bone)
             if hit is not None:
                 found.append(hit)
         if not found:

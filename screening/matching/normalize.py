@@ -40,7 +40,7 @@ from screening.text import fold
 
 __all__ = [
     "GENERIC_WORDS", "NameForm", "PERSON_PARTICLES", "deletion_variants", "is_minor", "normalize_name",
-    "normalize_org_name", "romanize_hangul", "token_key", "transliterate",
+    "normalize_org_name", "romanize_hangul", "skeleton", "token_key", "transliterate",
 ]
 
 NAME_CACHE = 1 << 18
@@ -105,15 +105,18 @@ GENERIC_WORDS: frozenset[str] = frozenset(
     associated associates association cooperation cooperative united global world joint venture ventures
     partners partnership store shop restaurant hotel economic economy science sciences scientific research
     institute national new central supply supplies solutions systems system sales marketing distribution
-    overseas foreign sino
-    korea korean dprk coree china chinese prc russia russian federation
-    hong kong macau singapore north south east west northern southern eastern western asia asian pacific
-    democratic peoples people republic of the and for de du des la le el al y et und no nr number
+    overseas foreign sino business businesses
+    korea korean dprk coree china chinese prc russia russian federation europe european africa african
+    america american arab middle hong kong macau singapore north south east west northern southern eastern
+    western asia asian pacific democratic peoples people republic no nr number de des la le el y et und
     """.split()
 )
 """Words that say what or where a firm is, not which firm it is: 'Korea Trading Co., Ltd.' names no one.
 Recognised with one typo when long enough (FUZZY_WORD_MIN_LEN). Country names from ISO 3166 are added
 below. Only used for organisation names."""
+
+STOPWORDS: frozenset[str] = frozenset("the of and for".split())
+"""Dropped from organisation names ('The World Bank' == 'World Bank'), unless nothing else is left."""
 
 ROMANISED_GENERIC: frozenset[str] = frozenset(
     "chosun choson joseon hanguk dprkn muyok hoesa sangsa kongsa unhaeng maoyi gongsi jituan keji shiye "
@@ -123,9 +126,17 @@ ROMANISED_GENERIC: frozenset[str] = frozenset(
 as written, since one letter turns them into names ('choson' / 'cholon')."""
 
 PERSON_PARTICLES: frozenset[str] = frozenset(
-    "al el ul bin ibn bint binti abu ben de da di du del della der den van von la le y e mac ter".split()
+    """
+    al el ul bin ibn bint binti abu ben de da di du del della der den van von la le y e mac ter
+    mr mrs ms miss dr prof sir madame monsieur herr frau president praesident prasident sheikh shaikh
+    sheik haji hajji mullah maulvi mawlawi sayyid sayed
+    """.split()
 )
-"""Particles in person names: as common as they are uninformative ('al' is in thousands of SDN names)."""
+"""Particles and titles in person names: as common as they are uninformative ('al' is in thousands of SDN
+names, 'Dr.' and 'Präsident' say nothing about who)."""
+
+_PATRONYMIC = re.compile(r"(ovich|evich|ovych|evych|ovitch|evitch|ovna|evna|ovyna|ievna|ogly|oglu|ovic)$")
+"""Russian, Ukrainian and Turkic patronymics ('Viktorovich'): minor in person names, often left out."""
 
 NUMBER_WORDS: dict[str, str] = {
     **{w: str(i) for i, w in enumerate(
@@ -139,7 +150,7 @@ NUMBER_WORDS: dict[str, str] = {
 _ORDINAL = re.compile(r"^(\d+)(st|nd|rd|th|e|er|eme|ie)$")
 
 KOREAN_SURNAMES: dict[str, str] = {
-    **dict.fromkeys(("ri", "rhee", "lee", "li", "yi", "rhie", "yee", "rie"), "ri"),
+    **dict.fromkeys(("ri", "rhee", "lee", "li", "yi", "rhie", "yee", "rie", "i"), "ri"),
     **dict.fromkeys(("pak", "park", "bak", "bahk", "pag"), "pak"),
     **dict.fromkeys(("choe", "choi", "chwe", "choy", "chey"), "choe"),
     **dict.fromkeys(("o", "oh", "oh"), "o"),
@@ -158,11 +169,14 @@ KOREAN_SURNAMES: dict[str, str] = {
 name (DPRK keeps the initial r, the ROK drops it), so are Pak/Park and Choe/Choi."""
 
 # Romanisation-insensitive rewriting (token_key), one left-to-right pass: RR vowels eo/eu -> McCune-Reischauer
-# without breves; ㅈ/ㅊ written ch, j, tch (and pinyin zh) -> c; DPRK aspirates kh/th/ph and sh -> plain;
+# without breves; ㅈ/ㅊ written ch, j, tch -> c, and so are pinyin zh/z/q and Wade-Giles ts/tz (Zhang, Jang,
+# Chang; Zedong, Tse-tung); Wade-Giles hs, pinyin x and ks -> s (Hsi, Xi; Aleksandr, Alexander); v -> w
+# (Ivanov, Iwanow; Hebrew and Arabic waw); DPRK aspirates kh/th/ph and sh -> plain;
 # voiced and unvoiced stops (g/k, d/t, b/p) and r/l merged. Doubled letters are then collapsed.
-_KEY_MAP = {"eo": "o", "eu": "u", "tch": "c", "ch": "c", "zh": "c", "j": "c", "sh": "s", "kh": "k",
-            "th": "t", "ph": "p", "g": "k", "d": "t", "b": "p", "l": "r"}
-_KEY_PATTERN = re.compile(r"eo|eu|tch|ch|zh|j|sh|kh|th|ph|g|d|b|l")
+_KEY_MAP = {"eo": "o", "eu": "u", "tch": "c", "ch": "c", "zh": "c", "j": "c", "q": "c", "ts": "c", "tz": "c",
+            "z": "c", "sh": "s", "hs": "s", "x": "s", "ks": "s", "kh": "k", "th": "t", "ph": "p", "v": "w",
+            "g": "k", "d": "t", "b": "p", "l": "r"}
+_KEY_PATTERN = re.compile(r"eo|eu|tch|ch|zh|ts|tz|hs|sh|ks|kh|th|ph|[jqzxvgdbl]")
 _DOUBLED = re.compile(r"(.)\1+")
 
 GATE_FUZZY_MIN_LEN = 4
@@ -212,6 +226,18 @@ def _is_han(ch: str) -> bool:
     code = ord(ch)
     return 0x4E00 <= code <= 0x9FFF or 0x3400 <= code <= 0x4DBF or 0xF900 <= code <= 0xFAFF or (
         0x20000 <= code <= 0x2FA1F)
+
+
+_ABJAD = re.compile("[\u0590-\u05ff\u0600-\u06ff\u0700-\u074f\u0750-\u077f\u08a0-\u08ff\ufb1d-\ufdff\ufe70-\ufeff]")
+"""Hebrew, Arabic and Syriac letters: scripts that mostly leave short vowels unwritten (محمد -> 'mhmd')."""
+
+_VOWELS = re.compile(r"[aeiouyw]")
+
+
+@lru_cache(maxsize=TOKEN_CACHE)
+def skeleton(token: str) -> str:
+    """Consonant skeleton of a token, for names written in abjads: 'mohamed' -> 'mhmd', 'hassan' -> 'hsn'."""
+    return token if token.isdigit() else _DOUBLED.sub(r"\1", _VOWELS.sub("", token))
 
 
 def _has_other_script(text: str) -> bool:
@@ -324,7 +350,7 @@ def is_minor(token: str, person: bool) -> bool:
     """A token that cannot identify a name on its own: a generic word (organisations, also with one typo
     when long: 'shippiog') or a particle (persons)."""
     if person:
-        return token in PERSON_PARTICLES
+        return token in PERSON_PARTICLES or (len(token) > 6 and _PATRONYMIC.search(token) is not None)
     return token in _MINOR_ORG or _near(token, _NEAR_GENERIC) is not None
 
 
@@ -378,6 +404,9 @@ class NameForm:
     compacts: tuple[str, ...]  # all tokens joined; a second one in written order when turned round
     gate: frozenset[str]
     joined: frozenset[str]
+    abjad: bool = False  # written in Arabic, Hebrew or Syriac script: vowels mostly missing
+    skeletons: tuple[str, ...] = ()  # consonant skeleton of each token ('mhmd')
+    bones: frozenset[str] = frozenset()  # skeletons of two letters or more of the identifying tokens
 
     @property
     def text(self) -> str:
@@ -455,6 +484,7 @@ def normalize_name(name: str, person: bool = False) -> NameForm:
             legal += [(m, "company") for m in _CJK_LEGAL.findall(text)]
             text = stripped
     text = _APOSTROPHES.sub("", text)
+    abjad = _ABJAD.search(text) is not None
     if _has_other_script(text):
         latin = transliterate(text)
         notes.append(f"transliterated {name.strip()} -> {_NON_WORD.sub(' ', latin).strip()}")
@@ -474,6 +504,8 @@ def normalize_name(name: str, person: bool = False) -> NameForm:
         legal += forms
     words = _words(text, person)
     if not person:
+        content = [w for w in words if w not in STOPWORDS]
+        words = content or words
         classes = [legal_word(w) for w in words]
         kept = [w for w, c in zip(words, classes) if c is None]
         if kept and len(kept) < len(words):
@@ -498,8 +530,12 @@ def normalize_name(name: str, person: bool = False) -> NameForm:
             compacts += ("".join(written_order),)
             order_minor = tuple(is_minor(w, person) for w in written_order)
             joined.add(token_key("".join(written_order[i] for i in _identifying(order_minor))))
+    skeletons = tuple(skeleton(w) for w in words)
+    bones = frozenset(skeletons[i] for i in ident if len(skeletons[i]) > 1)
+    if len(ident) > 1:
+        bones |= {"".join(skeletons[i] for i in ident)}
     return NameForm(name, person, tuple(words), keys, minor, tuple(legal), tuple(notes), compacts,
-                    gate - {""}, frozenset(joined - {""}))
+                    gate - {""}, frozenset(joined - {""}), abjad, skeletons, bones)
 
 
 def _words(text: str, person: bool) -> list[str]:

@@ -28,7 +28,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 
 from rapidfuzz import fuzz
-from rapidfuzz.distance import OSA, JaroWinkler
+from rapidfuzz.distance import OSA
 
 from screening.lists.model import Strength
 from screening.matching.normalize import NameForm, deletion_variants
@@ -46,9 +46,14 @@ KEY_MATCH = 0.95
 """Token similarity when only the romanisation differs (Jong/Chong/Jeong, Kim/Gim, Ri/Lee, Pak/Park)."""
 
 TOKEN_FLOOR = 0.75
-"""Token pairs less similar than this count as unpaired: Jaro-Winkler gives 0.7 to unrelated short words."""
+"""Token pairs less similar than this count as unpaired: one edit is allowed from four letters, two from
+eight; shorter tokens must agree (a typo there is caught by the joined view)."""
 
-INITIAL_MATCH = 0.8
+INITIAL_MATCH = 0.85
+
+ABJAD_MATCH = 0.9
+"""Token similarity when a name written in Arabic, Hebrew or Syriac script has the same consonants as the
+other ('mhmd' / 'Mohamed', 'dvd' / 'David'): those scripts leave short vowels out."""
 """A person's initial against a name with that first letter ('J. Smith' / 'John Smith')."""
 
 LENGTH_RATIO = 0.7
@@ -66,7 +71,16 @@ syllables make a typo a third of a token; OFAC's own search flags such names too
 ONE_EDIT_MIN_LEN = 6
 """Joined names shorter than this are not given ONE_EDIT for one typo ('Kim Un' / 'Kim Um')."""
 
-SHORT_NAME = 5
+OMISSION_WEIGHT = 0.3
+"""Weight of the words one name adds to another found whole in it, when that one has at least
+OMISSION_MIN_TOKENS distinctive words: 'GUL AHMAD HAKIMI' in 'GUL AHMAD WAZIRI HAKIMI'. A word put in
+place of another is no omission and keeps its full weight."""
+
+OMISSION_MIN_TOKENS = 3
+"""Fewer distinctive words are not enough to be sure the rest is an omission: 'Kim Jong' is not 'Kim Jong
+Un', one Korean syllable dropped is another given name."""
+
+SHORT_NAME = 4
 """List names this short or shorter (joined) must be matched exactly, token order aside (persons also by
 romanisation key): one edit in 'KOMID' or 'RGB' is a different name."""
 
@@ -94,8 +108,11 @@ class NameScore:
 
 def gate_passes(query: NameForm, candidate: NameForm) -> bool:
     """True when the names share an identifying token (by romanisation key or within one typo), or when
-    their identifying tokens written together are equal ('KORYO LINK' ~ 'KORYOLINK')."""
+    their identifying tokens written together are equal ('KORYO LINK' ~ 'KORYOLINK'); for a name written in
+    an abjad, also when a consonant skeleton is shared ('محمد' ~ 'Mohamed')."""
     if (query.gate | query.joined) & (candidate.gate | candidate.joined):
+        return True
+    if (query.abjad or candidate.abjad) and query.bones & candidate.bones:
         return True
     if not query.gate or not candidate.gate:
         return False
@@ -103,21 +120,26 @@ def gate_passes(query: NameForm, candidate: NameForm) -> bool:
     return any(not deletion_variants(k).isdisjoint(variants) for k in query.gate)
 
 
-def _token_sim(a: str, b: str, ka: str, kb: str, person: bool, exact: bool = False) -> float:
-    """Similarity of two tokens, 0-1: equal 1, same romanisation key KEY_MATCH, else Jaro-Winkler of the
-    tokens (or of their keys, discounted) when the lengths are comparable, 0 under TOKEN_FLOOR."""
+def _token_sim(a: str, b: str, ka: str, kb: str, person: bool, exact: bool = False, bones: bool = False,
+               sa: str = "", sb: str = "") -> float:
+    """Similarity of two tokens, 0-1: equal 1, same romanisation key KEY_MATCH, else 1 - edits / length
+    (optimal string alignment: a swap of neighbours is one edit) of the tokens or, discounted, of their keys;
+    0 under TOKEN_FLOOR. Edits rather than Jaro-Winkler: JW rewards a shared beginning, and different
+    surnames often share one (Lukashevich / Lukashenko, Castillo / Castro)."""
     if a == b:
         return 1.0
     if ka == kb:
         return KEY_MATCH
     if exact or ka.isdigit() or kb.isdigit():
         return 0.0
+    if bones and sa and sa == sb:
+        return ABJAD_MATCH
     la, lb = len(a), len(b)
     if la == 1 or lb == 1:
         return INITIAL_MATCH if person and a[0] == b[0] else 0.0
     if min(la, lb) < LENGTH_RATIO * max(la, lb):
         return 0.0
-    sim = max(JaroWinkler.normalized_similarity(a, b), KEY_MATCH * JaroWinkler.normalized_similarity(ka, kb))
+    sim = max(OSA.normalized_similarity(a, b), KEY_MATCH * OSA.normalized_similarity(ka, kb))
     return sim if sim >= TOKEN_FLOOR else 0.0
 
 
@@ -131,14 +153,14 @@ def _token_view(query: NameForm, candidate: NameForm) -> float:
     """Weighted share of both names' tokens paired one-to-one (best pairs first) with similar tokens."""
     person = query.person or candidate.person
     generic = all(query.minor) and all(candidate.minor)  # two generic names: words must agree exactly
+    bones = query.abjad or candidate.abjad
     pairs = []
-    for i, (a, ka) in enumerate(zip(query.tokens, query.keys)):
-        for j, (b, kb) in enumerate(zip(candidate.tokens, candidate.keys)):
-            sim = _token_sim(a, b, ka, kb, person, generic)
+    for i, (a, ka, sa) in enumerate(zip(query.tokens, query.keys, query.skeletons)):
+        for j, (b, kb, sb) in enumerate(zip(candidate.tokens, candidate.keys, candidate.skeletons)):
+            sim = _token_sim(a, b, ka, kb, person, generic, bones, sa, sb)
             if sim > 0:
                 pairs.append((sim, i, j))
     wq, wc = _weights(query), _weights(candidate)
-    total = sum(wq) + sum(wc)
     paired = 0.0
     used_q: set[int] = set()
     used_c: set[int] = set()
@@ -147,7 +169,25 @@ def _token_view(query: NameForm, candidate: NameForm) -> float:
             used_q.add(i)
             used_c.add(j)
             paired += sim * (wq[i] + wc[j])
-    return paired / total
+    left_q = sum(w for i, w in enumerate(wq) if i not in used_q)
+    left_c = sum(w for j, w in enumerate(wc) if j not in used_c)
+    if person and left_q and left_c:  # a particle, title or patronymic against another one: a contradiction
+        left_q = sum(1.0 for i in range(len(wq)) if i not in used_q)
+        left_c = sum(1.0 for j in range(len(wc)) if j not in used_c)
+    if left_q and not _left_major(candidate, used_c) and _major_count(candidate) >= OMISSION_MIN_TOKENS:
+        left_q *= OMISSION_WEIGHT  # the query adds words to a list name found whole
+    elif left_c and not _left_major(query, used_q) and _major_count(query) >= OMISSION_MIN_TOKENS:
+        left_c *= OMISSION_WEIGHT  # the list name adds words to a query found whole
+    paired_weight = sum(wq[i] for i in used_q) + sum(wc[j] for j in used_c)
+    return paired / (paired_weight + left_q + left_c)
+
+
+def _left_major(form: NameForm, used: set[int]) -> bool:
+    return any(not m and i not in used for i, m in enumerate(form.minor))
+
+
+def _major_count(form: NameForm) -> int:
+    return sum(not m for m in form.minor)
 
 
 def _joined_view(query: NameForm, candidate: NameForm) -> float:
@@ -160,7 +200,10 @@ def _joined_view(query: NameForm, candidate: NameForm) -> float:
             if score < ONE_EDIT and min(len(a), len(b)) >= ONE_EDIT_MIN_LEN and OSA.distance(a, b) <= 1:
                 score = ONE_EDIT
             best = max(best, score)
-    return best
+    keyed = KEY_MATCH * JOINED_FACTOR * fuzz.ratio("".join(query.keys), "".join(candidate.keys))
+    if (query.abjad or candidate.abjad) and "".join(query.skeletons) == "".join(candidate.skeletons):
+        keyed = max(keyed, 100.0 * ABJAD_MATCH)
+    return max(best, keyed)
 
 
 def _numbers(form: NameForm) -> frozenset[str]:
