@@ -23,6 +23,10 @@ from screening.matching.normalize import NameForm, deletion_variants
 __all__ = ["CandidateIndex"]
 
 
+def _arrays(postings: dict[str, list[int]]) -> dict[str, np.ndarray]:
+    return {key: np.array(positions, dtype=np.int32) for key, positions in postings.items()}
+
+
 class CandidateIndex:
     """Gate keys of a set of normalised names -> positions of the names holding them.
 
@@ -47,15 +51,16 @@ class CandidateIndex:
                 fuzzy.setdefault(variant, []).append(position)
             for key in form.gate | form.joined:
                 exact.setdefault(key, []).append(position)
-        self._fuzzy = fuzzy
-        self._exact = exact
-        self._bones = bones
-        self._abjad_bones = abjad_bones
+        self._fuzzy = _arrays(fuzzy)
+        self._exact = _arrays(exact)
+        self._bones = _arrays(bones)
+        self._abjad_bones = _arrays(abjad_bones)
         self.size = len(forms)
+        self._seen = np.zeros(max(1, len(forms)), dtype=bool)  # scratch for candidates()
 
     def candidates(self, query: NameForm) -> np.ndarray:
         """Sorted positions of the names that pass the gate with `query` (int32 array, possibly empty)."""
-        found: list[list[int]] = []
+        found: list[np.ndarray] = []
         variants: set[str] = set()
         for key in query.gate:
             variants |= deletion_variants(key)
@@ -75,8 +80,12 @@ class CandidateIndex:
         if not found:
             return np.empty(0, dtype=np.int32)
         if len(found) == 1:
-            return np.asarray(found[0], dtype=np.int32)
-        return np.unique(np.fromiter((p for hit in found for p in hit), dtype=np.int32))
+            return found[0]
+        seen = self._seen
+        seen[np.concatenate(found)] = True
+        positions = np.flatnonzero(seen).astype(np.int32)
+        seen[positions] = False
+        return positions
 
     @property
     def keys(self) -> int:

@@ -18,13 +18,18 @@ import numpy as np
 from screening.lists.model import EntryType, ListEntry, ListName
 from screening.matching.index import CandidateIndex
 from screening.matching.normalize import NameForm, normalize_name
-from screening.matching.score import KEY_MATCH, TOKEN_FLOOR, _token_sim, compare, qualify
+from screening.matching.score import (
+    COUNTRY_MATCH_BONUS, KEY_MATCH, TOKEN_FLOOR, BatchScorer, _token_sim, compare, qualify,
+)
 
 __all__ = ["DEFAULT_THRESHOLD", "ListIndex", "ListMatch"]
 
 DEFAULT_THRESHOLD: float = 88.0
 """Shipped threshold, chosen on bench/name_quality.py (see its report): on the DPRK-derived cases it keeps
 recall >= 0.98 with precision >= 0.95; lower thresholds start to flag ordinary 'Korea ... Trading' firms."""
+
+FLOAT_MARGIN = 1e-6
+"""The batch scorer sums in another order than compare(); candidates this close under the floor are kept."""
 
 QUERY_CACHE = 200_000
 """Distinct query names whose candidate scores are kept (supplier files repeat names a lot)."""
@@ -45,6 +50,7 @@ class _Partition:
     entry: np.ndarray  # entry position of each form
     name: tuple[ListName, ...]
     index: CandidateIndex
+    scorer: BatchScorer
 
 
 class ListIndex:
@@ -69,34 +75,43 @@ class ListIndex:
                 names.append(listed)
         self._partitions = tuple(
             _Partition(person, tuple(forms), np.asarray(owners, dtype=np.int32), tuple(names),
-                       CandidateIndex(forms))
+                       CandidateIndex(forms), BatchScorer(forms))
             for person, (forms, owners, names) in groups.items()
         )
-        self._cache: dict[str, tuple[tuple[int, int, int, float], ...]] = {}
+        self._cache: dict[str, tuple[float, tuple[tuple[int, int, int, float], ...]]] = {}
 
     @property
     def names(self) -> int:
         """Number of distinct normalised list names indexed."""
         return sum(len(p.forms) for p in self._partitions)
 
-    def _scored(self, name: str) -> tuple[tuple[int, int, int, float], ...]:
-        """(partition, form position, entry position, name score) of every candidate scoring above 0."""
+    def _scored(self, name: str, floor: float) -> tuple[tuple[int, int, int, float], ...]:
+        """(partition, form position, entry position, name score) of every candidate scoring `floor` or more.
+
+        The batch scorer gives every candidate of the gate index the value compare() would give before its
+        number check (which only lowers a score); compare() itself then scores the few at or above `floor`.
+        """
         cached = self._cache.get(name)
-        if cached is not None:
-            return cached
+        if cached is not None and cached[0] <= floor:
+            return tuple(hit for hit in cached[1] if hit[3] >= floor)
         found: list[tuple[int, int, int, float]] = []
         for p, part in enumerate(self._partitions):
             query = normalize_name(name, part.person)
             if not query.tokens:
                 continue
-            for position in part.index.candidates(query).tolist():
+            candidates = part.index.candidates(query)
+            if len(candidates) == 0:
+                continue
+            views = part.scorer.views(query, candidates, part.person)
+            keep = (views >= floor - FLOAT_MARGIN) | part.scorer.short[candidates]
+            for position in candidates[keep].tolist():
                 result = compare(query, part.forms[position])
-                if result.score > 0:
+                if result.score >= floor and result.score > 0:
                     found.append((p, position, int(part.entry[position]), result.score))
         if len(self._cache) >= QUERY_CACHE:
             self._cache.clear()
-        self._cache[name] = scored = tuple(found)
-        return scored
+        self._cache[name] = (floor, tuple(found))
+        return tuple(found)
 
     def search(
         self, name: str, *, country: str | None = None, threshold: float = 88, limit: int = 5,
@@ -115,7 +130,7 @@ class ListIndex:
         if not name or not name.strip() or limit <= 0:
             return []
         best: dict[int, tuple[float, int, int]] = {}
-        for p, position, entry, score in self._scored(name):
+        for p, position, entry, score in self._scored(name, threshold - COUNTRY_MATCH_BONUS):
             part = self._partitions[p]
             qualified, _ = qualify(score, part.name[position].strength, country, self.entries[entry].countries)
             if qualified >= threshold and (entry not in best or qualified > best[entry][0]):

@@ -27,11 +27,12 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-from rapidfuzz import fuzz
+import numpy as np
+from rapidfuzz import fuzz, process
 from rapidfuzz.distance import OSA
 
 from screening.lists.model import Strength
-from screening.matching.normalize import NameForm, deletion_variants
+from screening.matching.normalize import NameForm, deletion_variants, skeleton, token_key
 
 __all__ = [
     "COUNTRY_MATCH_BONUS", "COUNTRY_MISMATCH_PENALTY", "KEY_MATCH", "MINOR_WEIGHT", "NUMBER_MISMATCH",
@@ -164,7 +165,7 @@ def _token_view(query: NameForm, candidate: NameForm) -> float:
     paired = 0.0
     used_q: set[int] = set()
     used_c: set[int] = set()
-    for sim, i, j in sorted(pairs, reverse=True):
+    for sim, i, j in sorted(pairs, key=lambda pair: (-pair[0], pair[1], pair[2])):  # ties: first tokens first
         if i not in used_q and j not in used_c:
             used_q.add(i)
             used_c.add(j)
@@ -234,18 +235,20 @@ def compare(query: NameForm, candidate: NameForm) -> NameScore:
         if candidate.person and sorted(query.keys) == sorted(candidate.keys):
             return NameScore(100.0 * KEY_MATCH, "short", ("romanisation variant",))
         return NameScore(0.0, "short", ("short name differs",))
-    views = {
-        "tokens": 100.0 * _token_view(query, candidate),
-        "joined": _joined_view(query, candidate),
-    }
-    view = max(views, key=views.__getitem__)
-    score = views[view]
+    view, score = best_view(query, candidate)
     notes: list[str] = []
     qn, cn = _numbers(query), _numbers(candidate)
     if qn and cn and not qn & cn:
         score *= NUMBER_MISMATCH
         notes.append(f"numbers differ x{NUMBER_MISMATCH}")
     return NameScore(round(score, 2), view, tuple(notes))
+
+
+def best_view(query: NameForm, candidate: NameForm) -> tuple[str, float]:
+    """The better of the token and joined views (0-100), before the number check."""
+    tokens = 100.0 * _token_view(query, candidate)
+    joined = _joined_view(query, candidate)
+    return ("tokens", tokens) if tokens >= joined else ("joined", joined)
 
 
 def qualify(
@@ -276,3 +279,185 @@ def qualify(
             score -= COUNTRY_MISMATCH_PENALTY
             notes.append(f"country {country} not in {'/'.join(entry_countries)}")
     return round(min(100.0, max(0.0, score)), 2), tuple(notes)
+
+
+# ------------------------------------------------------------------------------------------ batch scoring
+
+
+class BatchScorer:
+    """compare() for one query against many list names at once, with numpy and rapidfuzz.process.cdist.
+
+    Used as an exact filter: views() returns, for every candidate, the value compare() computes before the
+    number check and the short-name and exact-name rules (tests/test_matching_score.py checks they agree
+    on thousands of pairs). ListIndex then runs compare() itself only on the few candidates at or above the
+    threshold, so every score and explanation shown comes from the one reference implementation.
+    """
+
+    def __init__(self, forms: Sequence[NameForm]) -> None:
+        vocabulary: dict[str, int] = {}
+        width = max((len(f.tokens) for f in forms), default=1) or 1
+        self.size = len(forms)
+        self.tokens = np.full((len(forms), width), -1, dtype=np.int32)
+        self.weights = np.zeros((len(forms), width), dtype=np.float64)
+        self.minor = np.zeros((len(forms), width), dtype=bool)
+        for n, form in enumerate(forms):
+            for t, token in enumerate(form.tokens):
+                self.tokens[n, t] = vocabulary.setdefault(token, len(vocabulary))
+            self.weights[n, : len(form.tokens)] = _weights(form)
+            self.minor[n, : len(form.tokens)] = form.minor
+        self.valid = self.tokens >= 0
+        self.count = self.valid.sum(axis=1)
+        self.all_minor = np.array([bool(f.tokens) and all(f.minor) for f in forms], dtype=bool)
+        self.majors = np.array([_major_count(f) for f in forms], dtype=np.int32)
+        self.abjad = np.array([f.abjad for f in forms], dtype=bool)
+        self.short = np.array([len(f.compact) <= SHORT_NAME for f in forms], dtype=bool)
+        self.compact = [f.compact for f in forms]
+        self.compact2 = [f.compacts[-1] for f in forms]
+        self.compacts = np.array(self.compact, dtype=object)
+        self.compacts2 = np.array(self.compact2, dtype=object)
+        self.keyed = [("".join(f.keys)) for f in forms]
+        self.bones = np.array(["".join(f.skeletons) for f in forms], dtype=object)
+        words = sorted(vocabulary, key=vocabulary.__getitem__)
+        self.vocab = words
+        self.vocab_keys = [token_key(w) for w in words]
+        self.vocab_arr = np.array(words, dtype=object)
+        self.vocab_keys_arr = np.array(self.vocab_keys, dtype=object)
+        self.vocab_skel = np.array([skeleton(w) for w in words], dtype=object)
+        self.vocab_len = np.array([len(w) for w in words], dtype=np.int32)
+        self.vocab_digit = np.array([k.isdigit() for k in self.vocab_keys], dtype=bool)
+        self.vocab_first = np.array([w[:1] for w in words], dtype=object)
+        self._slot = np.zeros(max(1, len(words)), dtype=np.int32)  # scratch for _distinct
+        self.compact_len = np.array([len(c) for c in self.compact], dtype=np.int32)
+        self.compact2_len = np.array([len(c) for c in self.compact2], dtype=np.int32)
+        self.turned = np.array([c1 != c2 for c1, c2 in zip(self.compact, self.compact2)], dtype=bool)
+        self.keyed_arr = np.array(self.keyed, dtype=object)
+
+    def views(self, query: NameForm, positions: np.ndarray, person: bool) -> np.ndarray:
+        """max(token view, joined view) for the names at `positions`, as compare() computes them."""
+        if len(positions) == 0 or not query.tokens:
+            return np.zeros(len(positions))
+        tokens = self.tokens[positions]
+        width = int(self.count[positions].max())
+        tokens = tokens[:, :width]
+        valid = tokens >= 0
+        used_vocab, inverse = self._distinct(np.where(valid, tokens, 0))
+        plain, exact, bones = self._token_sims(query, used_vocab, person)
+        generic = self.all_minor[positions] & all(query.minor)
+        with_bones = self.abjad[positions] | query.abjad
+        # [n, m, L]: the similarity table of every candidate
+        table = np.where(generic[:, None, None], exact[:, inverse].transpose(1, 0, 2),
+                         np.where(with_bones[:, None, None], bones[:, inverse].transpose(1, 0, 2),
+                                  plain[:, inverse].transpose(1, 0, 2)))
+        table = np.where(valid[:, None, :], table, 0.0)
+        tokens_view = self._assign(query, positions, table, valid, person)
+        return np.maximum(100.0 * tokens_view, self._joined(query, positions))
+
+    def _distinct(self, tokens: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+        """The distinct vocabulary ids in `tokens` and, for each cell, its position among them (no sort)."""
+        flat = tokens.ravel()
+        slot = self._slot
+        slot[flat] = np.arange(len(flat), dtype=np.int32)
+        distinct = flat[slot[flat] == np.arange(len(flat), dtype=np.int32)]
+        slot[distinct] = np.arange(len(distinct), dtype=np.int32)
+        return distinct, slot[tokens]
+
+    def _token_sims(self, query: NameForm, vocab: np.ndarray, person: bool) -> tuple[np.ndarray, ...]:
+        words = self.vocab_arr[vocab].tolist()
+        keys = self.vocab_keys_arr[vocab].tolist()
+        q_words = np.array(query.tokens, dtype=object)[:, None]
+        q_keys = np.array(query.keys, dtype=object)[:, None]
+        same = q_words == self.vocab_arr[vocab][None, :]
+        same_key = q_keys == self.vocab_keys_arr[vocab][None, :]
+        raw = process.cdist(query.tokens, words, scorer=OSA.normalized_similarity, dtype=np.float64)
+        keyed = process.cdist(query.keys, keys, scorer=OSA.normalized_similarity, dtype=np.float64)
+        fuzzy = np.maximum(raw, KEY_MATCH * keyed)
+        fuzzy = np.where(fuzzy >= TOKEN_FLOOR, fuzzy, 0.0)
+        q_len = np.array([len(t) for t in query.tokens], dtype=np.int32)[:, None]
+        v_len = self.vocab_len[vocab][None, :]
+        fuzzy = np.where(np.minimum(q_len, v_len) < LENGTH_RATIO * np.maximum(q_len, v_len), 0.0, fuzzy)
+        single = (q_len == 1) | (v_len == 1)
+        if person:
+            initial = np.array([t[:1] for t in query.tokens], dtype=object)[:, None] == (
+                self.vocab_first[vocab][None, :])
+            fuzzy = np.where(single, np.where(initial, INITIAL_MATCH, 0.0), fuzzy)
+        else:
+            fuzzy = np.where(single, 0.0, fuzzy)
+        digit = np.array([k.isdigit() for k in query.keys], dtype=bool)[:, None] | self.vocab_digit[vocab][None, :]
+        fuzzy = np.where(digit, 0.0, fuzzy)
+        q_skel = np.array(query.skeletons, dtype=object)[:, None]
+        bone = (q_skel == self.vocab_skel[vocab][None, :]) & (q_skel != "") & ~digit
+        agreed = np.where(same, 1.0, np.where(same_key, KEY_MATCH, 0.0))
+        plain = np.where(same | same_key, agreed, fuzzy)
+        with_bones = np.where(same | same_key, agreed, np.where(bone, ABJAD_MATCH, fuzzy))
+        return plain, agreed, with_bones
+
+    def _assign(self, query: NameForm, positions: np.ndarray, table: np.ndarray, valid: np.ndarray,
+                person: bool) -> np.ndarray:
+        table = np.ascontiguousarray(table)  # `flat` below must be a view of it
+        n, m, width = table.shape
+        wq = np.array(_weights(query), dtype=np.float64)
+        wc = self.weights[positions, :width]
+        rows = np.arange(n)
+        paired = np.zeros(n)
+        used_q = np.zeros((n, m), dtype=bool)
+        used_c = np.zeros((n, width), dtype=bool)
+        flat = table.reshape(n, m * width)
+        for _ in range(min(m, width)):
+            best = flat.argmax(axis=1)
+            value = flat[rows, best]
+            live = value > 0
+            if not live.any():
+                break
+            r, b = rows[live], best[live]
+            i, j = b // width, b % width
+            paired[r] += value[live] * (wq[i] + wc[r, j])
+            used_q[r, i] = True
+            used_c[r, j] = True
+            table[r, i, :] = 0.0
+            table[r, :, j] = 0.0
+        left_q = (wq[None, :] * ~used_q).sum(axis=1)
+        left_c = (wc * (~used_c & valid)).sum(axis=1)
+        if person:
+            contradiction = (left_q > 0) & (left_c > 0)
+            left_q = np.where(contradiction, (~used_q).sum(axis=1).astype(np.float64), left_q)
+            left_c = np.where(contradiction, (~used_c & valid).sum(axis=1).astype(np.float64), left_c)
+        minor_c = self.minor[positions, :width]
+        left_major_c = (~minor_c & ~used_c & valid).any(axis=1)
+        q_minor = np.array(query.minor, dtype=bool)
+        left_major_q = (~q_minor[None, :] & ~used_q).any(axis=1)
+        q_majors = int((~q_minor).sum())
+        omit_q = (left_q > 0) & ~left_major_c & (self.majors[positions] >= OMISSION_MIN_TOKENS)
+        omit_c = ~omit_q & (left_c > 0) & ~left_major_q & (q_majors >= OMISSION_MIN_TOKENS)
+        left_q = np.where(omit_q, left_q * OMISSION_WEIGHT, left_q)
+        left_c = np.where(omit_c, left_c * OMISSION_WEIGHT, left_c)
+        paired_weight = (wq[None, :] * used_q).sum(axis=1) + (wc * used_c).sum(axis=1)
+        return paired / (paired_weight + left_q + left_c)
+
+    def _joined(self, query: NameForm, positions: np.ndarray) -> np.ndarray:
+        best = self._joined_one(query, self.compacts[positions].tolist(), self.compact_len[positions])
+        turned = np.flatnonzero(self.turned[positions])
+        if len(turned):  # person names turned round: also joined in their written order
+            other = positions[turned]
+            best[turned] = np.maximum(best[turned], self._joined_one(
+                query, self.compacts2[other].tolist(), self.compact2_len[other]))
+        keyed = KEY_MATCH * JOINED_FACTOR * process.cdist(
+            ["".join(query.keys)], self.keyed_arr[positions].tolist(), scorer=fuzz.ratio, dtype=np.float64)[0]
+        abjad = self.abjad[positions] | query.abjad
+        if abjad.any():
+            same_bones = self.bones[positions] == "".join(query.skeletons)
+            keyed = np.where(abjad & same_bones, np.maximum(keyed, 100.0 * ABJAD_MATCH), keyed)
+        views = np.maximum(best, keyed)
+        same = np.zeros(len(positions), dtype=bool)
+        for compact in query.compacts:
+            same |= (self.compacts[positions] == compact) | (self.compacts2[positions] == compact)
+        return np.where(same, 100.0, views)
+
+    @staticmethod
+    def _joined_one(query: NameForm, targets: list[str], lengths: np.ndarray) -> np.ndarray:
+        ratio = process.cdist(query.compacts, targets, scorer=fuzz.ratio, dtype=np.float64).max(axis=0)
+        best = JOINED_FACTOR * ratio
+        edits = process.cdist(query.compacts, targets, scorer=OSA.distance, dtype=np.int32, score_cutoff=1)
+        one_edit = np.zeros(len(targets), dtype=bool)
+        for k, compact in enumerate(query.compacts):
+            one_edit |= (edits[k] <= 1) & (np.minimum(lengths, len(compact)) >= ONE_EDIT_MIN_LEN)
+        return np.where(one_edit, np.maximum(best, ONE_EDIT), best)
