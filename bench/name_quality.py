@@ -29,12 +29,11 @@ from __future__ import annotations
 
 import argparse
 import csv
-import hashlib
 import itertools
 import json
 import sys
 import time
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -42,15 +41,20 @@ import numpy as np
 from rapidfuzz import fuzz, process, utils
 
 ROOT = Path(__file__).resolve().parents[1]
-sys.path.insert(0, str(ROOT / "tests"))
 sys.path.insert(0, str(ROOT))
 
-from matching_support import DATA, all_entries, dprk_entries  # noqa: E402
+from tests.matching_support import (
+    DATA,
+    all_entries,
+    digest,
+    dprk_entries,
+    perturbations,
+)
 
-from screening.lists.model import EntryType, ListEntry, ListName, Strength  # noqa: E402
-from screening.matching.lists import DEFAULT_THRESHOLD, ListIndex  # noqa: E402
-from screening.matching.normalize import normalize_name  # noqa: E402
-from screening.matching.score import SHORT_NAME, compare  # noqa: E402
+from screening.lists.model import EntryType, ListEntry, ListName
+from screening.matching.lists import DEFAULT_THRESHOLD, ListIndex
+from screening.matching.normalize import normalize_name
+from screening.matching.score import compare
 
 TOP_K = 20
 """Candidates given to nomenklatura's matchers per search query (yente scores limit x 10 candidates)."""
@@ -311,86 +315,13 @@ def watchman_cases() -> list[Case]:
     return [Case(r[0], True, r[1], r[3], "Person") for r in rows if len(r) >= 2]
 
 
-def _digest(text: str) -> int:
-    return int.from_bytes(hashlib.blake2b(text.encode(), digest_size=8).digest(), "big")
-
-
-_LEGAL_SUFFIXES = ("COMPANY LIMITED", "CO., LTD.", "CO. LTD.", "CO LTD", "CORPORATION", "CORP.", "CORP",
-                   "COMPANY", "LIMITED", "LTD.", "LTD", "LLC", "INC.", "INC", "JSC", "CO.")
-
-
-def typo(name: str) -> str | None:
-    """One deterministic typo (deletion, swap, substitution or insertion) in the longest word, not its
-    first letter; None when no word has four letters or more."""
-    words = name.split()
-    longest = max(range(len(words)), key=lambda i: (sum(c.isalpha() for c in words[i]), -i))
-    word = words[longest]
-    letters = [i for i, c in enumerate(word) if c.isalpha() and i > 0]
-    if sum(c.isalpha() for c in word) < 4 or not letters:
-        return None
-    h = _digest(name)
-    at = letters[h % len(letters)]
-    kind = (h >> 8) % 4
-    if kind == 0:
-        word = word[:at] + word[at + 1:]
-    elif kind == 1 and at + 1 < len(word) and word[at + 1].isalpha() and word[at + 1] != word[at]:
-        word = word[:at] + word[at + 1] + word[at] + word[at + 2:]
-    elif kind == 2 or kind == 1:
-        base = "a" if word[at].islower() else "A"
-        shifted = chr((ord(word[at].lower()) - 97 + 1) % 26 + ord(base)) if word[at].isalpha() else "x"
-        word = word[:at] + shifted + word[at + 1:]
-    else:
-        word = word[:at] + word[at] + word[at:]
-    words[longest] = word
-    return " ".join(words)
-
-
-def swap_tokens(name: str, person: bool) -> str | None:
-    if person and name.count(",") == 1:
-        last, first = (p.strip() for p in name.split(","))
-        return f"{last} {first}" if last and first else None
-    words = name.replace(",", " ").split()
-    if len(words) < 2:
-        return None
-    return " ".join([words[1], words[0], *words[2:]])
-
-
-def swap_legal(name: str) -> str:
-    upper = name.upper().rstrip()
-    for suffix in _LEGAL_SUFFIXES:
-        if upper.endswith(" " + suffix):
-            stem = name.rstrip()[: -len(suffix)].rstrip(" ,")
-            return f"{stem} {'LLC' if suffix.startswith('CO') and 'LTD' in suffix else 'Co., Ltd.'}"
-    return f"{name.rstrip()} Co., Ltd."
-
-
-def plain_punctuation(name: str) -> str | None:
-    changed = name
-    for ch in "'\u2019\u2018`":
-        changed = changed.replace(ch, "")
-    changed = changed.replace("-", "")
-    return changed if changed != name else None
-
-
 def dprk_positive_cases() -> list[Case]:
     cases: list[Case] = []
     for entry in dprk_entries():
-        person = entry.type == EntryType.INDIVIDUAL
         key = entry_key(entry)
         for listed in entry.names:
-            name = listed.name
-            cases.append(Case(name, True, key, "alias"))
-            short = len(normalize_name(name, person).compact) <= SHORT_NAME
-            variants: list[tuple[str, str | None]] = [("case", name.title() if name.isupper() else name.upper())]
-            if listed.strength == Strength.STRONG and not short:
-                variants.append(("typo", typo(name)))
-            variants.append(("order", swap_tokens(name, person)))
-            if entry.type == EntryType.ENTITY and listed.strength == Strength.STRONG and not short:
-                variants.append(("legal-form", swap_legal(name)))
-            variants.append(("apostrophe-hyphen", plain_punctuation(name)))
-            for group, variant in variants:
-                if variant and variant != name:
-                    cases.append(Case(variant, True, key, group))
+            cases.append(Case(listed.name, True, key, "alias"))
+            cases += [Case(variant, True, key, kind) for kind, variant in perturbations(entry, listed)]
     return cases
 
 
@@ -414,8 +345,9 @@ REAL_FIRMS = (
     "Hanjin Shipping Co., Ltd.", "Daewoo International Corporation", "Lotte Corporation", "Kia Corporation",
     "POSCO International Corporation", "Doosan Enerbility Co., Ltd.", "Hanwha Corporation",
     "Hyosung Corporation", "Korea Zinc Co., Ltd.", "Korea Electric Power Corporation",
-    "Korea Gas Corporation", "Korea Trade-Investment Promotion Agency", "Korea Shipbuilding & Offshore "
-    "Engineering Co., Ltd.", "Hyundai Glovis Co., Ltd.", "CJ Logistics Corporation", "Pan Ocean Co., Ltd.",
+    "Korea Gas Corporation", "Korea Trade-Investment Promotion Agency",
+    "Korea Shipbuilding & Offshore Engineering Co., Ltd.",
+    "Hyundai Glovis Co., Ltd.", "CJ Logistics Corporation", "Pan Ocean Co., Ltd.",
     "HMM Co., Ltd.", "Sinokor Merchant Marine Co., Ltd.", "Korea Line Corporation", "Kumho Tire Co., Inc.",
     "Hansol Paper Co., Ltd.", "Youngone Corporation", "Sejin Textile Co., Ltd.", "Shinsung Tongsang Co.",
     "Dandong Port Group Co., Ltd.", "China Ocean Shipping Company", "Sinotrans Limited",
@@ -430,7 +362,7 @@ REAL_FIRMS = (
 def _syllable_words(syllables: Sequence[str], count: int, seed: str) -> list[str]:
     words = []
     for i in range(count * 3):
-        h = _digest(f"{seed}{i}")
+        h = digest(f"{seed}{i}")
         a, b = syllables[h % len(syllables)], syllables[(h >> 16) % len(syllables)]
         if a != b:
             words.append((a + b).capitalize())
@@ -610,7 +542,7 @@ def supplier_names(count: int) -> list[str]:
     words = _syllable_words(KOREAN_SYLLABLES, 400, "sup") + _syllable_words(CHINESE_SYLLABLES, 400, "sup")
     out = []
     for i in range(count):
-        h = _digest(f"s{i}")
+        h = digest(f"s{i}")
         out.append(f"{PLACES[h % len(PLACES)]} {words[(h >> 8) % len(words)]} "
                    f"{SECTORS[(h >> 20) % len(SECTORS)]} {FORMS[(h >> 28) % len(FORMS)]}")
     return out

@@ -8,6 +8,7 @@ place. Only what matching needs is read: names with their strength, type, progra
 from __future__ import annotations
 
 import csv
+import hashlib
 import re
 from functools import lru_cache
 from pathlib import Path
@@ -15,6 +16,8 @@ from xml.etree import ElementTree
 
 from screening.countries import to_iso2
 from screening.lists.model import EntryType, ListEntry, ListName, Strength
+from screening.matching.normalize import normalize_name
+from screening.matching.score import SHORT_NAME
 
 DATA = Path(__file__).resolve().parents[2] / "shared" / "data"
 SDN_DIR = DATA / "ofac_sdn_latest"
@@ -126,3 +129,98 @@ def all_entries() -> tuple[ListEntry, ...]:
 @lru_cache(maxsize=1)
 def dprk_entries() -> tuple[ListEntry, ...]:
     return tuple(e for e in all_entries() if is_dprk(e))
+
+
+# ------------------------------------------------------------------------------------------ perturbations
+
+def digest(text: str) -> int:
+    return int.from_bytes(hashlib.blake2b(text.encode(), digest_size=8).digest(), "big")
+
+
+_LEGAL_SUFFIXES = ("COMPANY LIMITED", "CO., LTD.", "CO. LTD.", "CO LTD", "CORPORATION", "CORP.", "CORP",
+                   "COMPANY", "LIMITED", "LTD.", "LTD", "LLC", "INC.", "INC", "JSC", "CO.")
+
+
+def typo(name: str) -> str | None:
+    """One deterministic typo (deletion, swap, substitution or insertion) in the longest word, not its
+    first letter; None when no word has four letters or more."""
+    words = name.split()
+    longest = max(range(len(words)), key=lambda i: (sum(c.isalpha() for c in words[i]), -i))
+    word = words[longest]
+    letters = [i for i, c in enumerate(word) if c.isalpha() and i > 0]
+    if sum(c.isalpha() for c in word) < 4 or not letters:
+        return None
+    h = digest(name)
+    at = letters[h % len(letters)]
+    kind = (h >> 8) % 4
+    if kind == 0:
+        word = word[:at] + word[at + 1:]
+    elif kind == 1 and at + 1 < len(word) and word[at + 1].isalpha() and word[at + 1] != word[at]:
+        word = word[:at] + word[at + 1] + word[at] + word[at + 2:]
+    elif kind == 2 or kind == 1:
+        base = "a" if word[at].islower() else "A"
+        shifted = chr((ord(word[at].lower()) - 97 + 1) % 26 + ord(base)) if word[at].isalpha() else "x"
+        word = word[:at] + shifted + word[at + 1:]
+    else:
+        word = word[:at] + word[at] + word[at:]
+    words[longest] = word
+    return " ".join(words)
+
+
+def swap_tokens(name: str, person: bool) -> str | None:
+    if person and name.count(",") == 1:
+        last, first = (p.strip() for p in name.split(","))
+        return f"{last} {first}" if last and first else None
+    words = name.replace(",", " ").split()
+    if len(words) < 2:
+        return None
+    return " ".join([words[1], words[0], *words[2:]])
+
+
+def swap_legal(name: str) -> str:
+    upper = name.upper().rstrip()
+    for suffix in _LEGAL_SUFFIXES:
+        if upper.endswith(" " + suffix):
+            stem = name.rstrip()[: -len(suffix)].rstrip(" ,")
+            return f"{stem} {'LLC' if suffix.startswith('CO') and 'LTD' in suffix else 'Co., Ltd.'}"
+    return f"{name.rstrip()} Co., Ltd."
+
+
+def plain_punctuation(name: str) -> str | None:
+    changed = name
+    for ch in "'\u2019\u2018`":
+        changed = changed.replace(ch, "")
+    changed = changed.replace("-", "")
+    return changed if changed != name else None
+
+
+def perturbations(entry: ListEntry, listed: ListName) -> list[tuple[str, str]]:
+    """(kind, variant) of a list name as a supplier file might spell it, deterministically: 'case',
+    'typo' (strong names longer than SHORT_NAME only), 'order', 'legal-form' (entities), 'apostrophe-hyphen'."""
+    name = listed.name
+    person = entry.type == EntryType.INDIVIDUAL
+    short = len(normalize_name(name, person).compact) <= SHORT_NAME
+    variants: list[tuple[str, str | None]] = [("case", name.title() if name.isupper() else name.upper())]
+    if listed.strength == Strength.STRONG and not short:
+        variants.append(("typo", typo(name)))
+    variants.append(("order", swap_tokens(name, person)))
+    if entry.type == EntryType.ENTITY and listed.strength == Strength.STRONG and not short:
+        variants.append(("legal-form", swap_legal(name)))
+    variants.append(("apostrophe-hyphen", plain_punctuation(name)))
+    return [(kind, variant) for kind, variant in variants if variant and variant != name]
+
+
+@lru_cache(maxsize=1)
+def full_index():  # noqa: ANN201 - imported lazily so that the helper loads without numpy work
+    """One ListIndex over every OFAC SDN and UN entry, shared by the test modules of a session."""
+    from screening.matching.lists import ListIndex
+
+    return ListIndex(all_entries())
+
+
+@lru_cache(maxsize=1)
+def dprk_index():  # noqa: ANN201
+    """A ListIndex over the DPRK entries only (the index == brute force tests score every name)."""
+    from screening.matching.lists import ListIndex
+
+    return ListIndex(dprk_entries())

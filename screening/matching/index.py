@@ -1,12 +1,13 @@
 """Candidate index: the list names that can score above zero against a query, found by dictionary lookups.
 
-score.compare() gives 0 to a pair that fails its gate: the names must share an identifying token by
-romanisation key or within one typo (one insertion, deletion, substitution or swap of neighbouring
-letters), or their identifying tokens written together must be equal ('koryo link' ~ 'koryolink'). Two keys
-are within one typo exactly when their one-deletion neighbourhoods intersect (the SymSpell observation), so
-the index maps every deletion variant of every token key to the names holding it, and every token and joined
-key to the names holding it; a query looks up its own. The names found are exactly those that pass the gate, which is why searching the index loses nothing against scoring every
-list name (tests/test_matching_index.py proves it on the real DPRK entries and perturbed names).
+score.compare() gives 0 to a pair that fails its gate: the names must share an identifying token, by
+romanisation key or by a shared one-deletion variant (which every single typo gives: one insertion,
+deletion, substitution or swap of neighbouring letters, the SymSpell observation), or their identifying
+tokens written together must be equal ('koryo link' ~ 'koryolink'). The index maps every deletion variant
+of every token key, and every token and joined key, to the names holding it; a query looks up its own. The
+names found are exactly those that pass the gate, which is why searching the index loses nothing against
+scoring every list name (tests/test_matching_index.py proves it on the real DPRK entries and perturbed
+names).
 
 Nothing is dropped for being common ('kim' is in hundreds of list names): a smaller candidate set that
 misses a hit is not worth the speed in sanctions screening.

@@ -19,7 +19,13 @@ from screening.lists.model import EntryType, ListEntry, ListName
 from screening.matching.index import CandidateIndex
 from screening.matching.normalize import NameForm, normalize_name
 from screening.matching.score import (
-    COUNTRY_MATCH_BONUS, KEY_MATCH, TOKEN_FLOOR, BatchScorer, _token_sim, compare, qualify,
+    COUNTRY_MATCH_BONUS,
+    KEY_MATCH,
+    TOKEN_FLOOR,
+    BatchScorer,
+    token_similarity,
+    compare,
+    qualify,
 )
 
 __all__ = ["DEFAULT_THRESHOLD", "ListIndex", "ListMatch"]
@@ -186,7 +192,7 @@ def _token_notes(query: NameForm, listed: NameForm) -> list[str]:
     for a, ka, minor in zip(query.tokens, query.keys, query.minor):
         if a in listed.tokens:
             continue
-        sims = [(_token_sim(a, b, ka, kb, person), b) for b, kb in zip(listed.tokens, listed.keys)]
+        sims = [(token_similarity(a, b, ka, kb, person), b) for b, kb in zip(listed.tokens, listed.keys)]
         sim, b = max(sims) if sims else (0.0, "")
         if sim >= KEY_MATCH and ka in listed.keys:
             notes.append(f"romanisation {a} ~ {b}")

@@ -39,8 +39,17 @@ from rigour.names.org_types import extract_org_types
 from screening.text import fold
 
 __all__ = [
-    "GENERIC_WORDS", "NameForm", "PERSON_PARTICLES", "deletion_variants", "is_minor", "normalize_name",
-    "normalize_org_name", "romanize_hangul", "skeleton", "token_key", "transliterate",
+    "GENERIC_WORDS",
+    "PERSON_PARTICLES",
+    "NameForm",
+    "deletion_variants",
+    "is_minor",
+    "normalize_name",
+    "normalize_org_name",
+    "romanize_hangul",
+    "skeleton",
+    "token_key",
+    "transliterate",
 ]
 
 NAME_CACHE = 1 << 18
@@ -295,8 +304,9 @@ def token_key(token: str) -> str:
 def deletion_variants(key: str) -> frozenset[str]:
     """The key and every string one deletion away from it (when long enough to allow a typo).
 
-    Two keys are within one edit (insertion, deletion, substitution or swap of neighbours) exactly when
-    these sets intersect, so the candidate index can find typos with dictionary lookups.
+    Two keys one edit apart (insertion, deletion, substitution or swap of neighbours) always have
+    intersecting sets, and intersecting sets are never more than one deletion on each side apart: the gate
+    is defined on these sets, so the candidate index can find typos with dictionary lookups.
     """
     if len(key) < GATE_FUZZY_MIN_LEN or key.isdigit():
         return frozenset((key,))

@@ -36,7 +36,8 @@ from screening.matching.normalize import NameForm, deletion_variants, skeleton, 
 
 __all__ = [
     "COUNTRY_MATCH_BONUS", "COUNTRY_MISMATCH_PENALTY", "KEY_MATCH", "MINOR_WEIGHT", "NUMBER_MISMATCH",
-    "SHORT_NAME", "TOKEN_FLOOR", "WEAK_ALIAS_FACTOR", "NameScore", "compare", "gate_passes", "qualify",
+    "SHORT_NAME", "TOKEN_FLOOR", "WEAK_ALIAS_FACTOR", "BatchScorer", "NameScore", "best_view", "compare",
+    "gate_passes", "qualify", "token_similarity",
 ]
 
 MINOR_WEIGHT = 0.2
@@ -45,6 +46,9 @@ Bank' differ in a word that says what the firm does, not which firm it is."""
 
 KEY_MATCH = 0.95
 """Token similarity when only the romanisation differs (Jong/Chong/Jeong, Kim/Gim, Ri/Lee, Pak/Park)."""
+
+KEY_EDIT_FACTOR = 0.95
+"""Edits between romanisation keys count, discounted by this, as well as edits between the tokens."""
 
 TOKEN_FLOOR = 0.75
 """Token pairs less similar than this count as unpaired: one edit is allowed from four letters, two from
@@ -121,8 +125,10 @@ def gate_passes(query: NameForm, candidate: NameForm) -> bool:
     return any(not deletion_variants(k).isdisjoint(variants) for k in query.gate)
 
 
-def _token_sim(a: str, b: str, ka: str, kb: str, person: bool, exact: bool = False, bones: bool = False,
-               sa: str = "", sb: str = "") -> float:
+def token_similarity(
+    a: str, b: str, ka: str, kb: str, person: bool, exact: bool = False, bones: bool = False, sa: str = "",
+    sb: str = "",
+) -> float:
     """Similarity of two tokens, 0-1: equal 1, same romanisation key KEY_MATCH, else 1 - edits / length
     (optimal string alignment: a swap of neighbours is one edit) of the tokens or, discounted, of their keys;
     0 under TOKEN_FLOOR. Edits rather than Jaro-Winkler: JW rewards a shared beginning, and different
@@ -140,7 +146,7 @@ def _token_sim(a: str, b: str, ka: str, kb: str, person: bool, exact: bool = Fal
         return INITIAL_MATCH if person and a[0] == b[0] else 0.0
     if min(la, lb) < LENGTH_RATIO * max(la, lb):
         return 0.0
-    sim = max(OSA.normalized_similarity(a, b), KEY_MATCH * OSA.normalized_similarity(ka, kb))
+    sim = max(OSA.normalized_similarity(a, b), KEY_EDIT_FACTOR * OSA.normalized_similarity(ka, kb))
     return sim if sim >= TOKEN_FLOOR else 0.0
 
 
@@ -158,7 +164,7 @@ def _token_view(query: NameForm, candidate: NameForm) -> float:
     pairs = []
     for i, (a, ka, sa) in enumerate(zip(query.tokens, query.keys, query.skeletons)):
         for j, (b, kb, sb) in enumerate(zip(candidate.tokens, candidate.keys, candidate.skeletons)):
-            sim = _token_sim(a, b, ka, kb, person, generic, bones, sa, sb)
+            sim = token_similarity(a, b, ka, kb, person, generic, bones, sa, sb)
             if sim > 0:
                 pairs.append((sim, i, j))
     wq, wc = _weights(query), _weights(candidate)
@@ -370,7 +376,7 @@ class BatchScorer:
         same_key = q_keys == self.vocab_keys_arr[vocab][None, :]
         raw = process.cdist(query.tokens, words, scorer=OSA.normalized_similarity, dtype=np.float64)
         keyed = process.cdist(query.keys, keys, scorer=OSA.normalized_similarity, dtype=np.float64)
-        fuzzy = np.maximum(raw, KEY_MATCH * keyed)
+        fuzzy = np.maximum(raw, KEY_EDIT_FACTOR * keyed)
         fuzzy = np.where(fuzzy >= TOKEN_FLOOR, fuzzy, 0.0)
         q_len = np.array([len(t) for t in query.tokens], dtype=np.int32)[:, None]
         v_len = self.vocab_len[vocab][None, :]

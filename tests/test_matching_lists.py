@@ -1,0 +1,106 @@
+"""ListIndex on the real OFAC SDN and UN lists: every DPRK alias finds its entry, generic names find none."""
+
+from collections import Counter
+
+import pytest
+
+from screening.lists.model import EntryType, ListEntry, ListName, Strength
+from screening.matching.lists import DEFAULT_THRESHOLD, ListIndex, ListMatch
+from tests.matching_support import dprk_entries, full_index, perturbations
+
+
+def _own(entry: ListEntry, found: list[ListMatch]) -> bool:
+    return any(m.entry.source == entry.source and m.entry.id == entry.id for m in found)
+
+
+def test_every_dprk_alias_finds_its_own_entry() -> None:
+    index = full_index()
+    entries = dprk_entries()
+    assert len(entries) > 600 and sum(len(e.names) for e in entries) > 1300
+    queries = [(entry, listed.name) for entry in entries for listed in entry.names]
+    results = index.search_many([name for _, name in queries], threshold=DEFAULT_THRESHOLD, limit=50)
+    missed = [name for (entry, name), found in zip(queries, results) if not _own(entry, found)]
+    assert missed == []
+
+
+def test_perturbed_dprk_names_find_their_entry() -> None:
+    index = full_index()
+    cases = [(entry, kind, variant) for entry in dprk_entries() for listed in entry.names
+             for kind, variant in perturbations(entry, listed)][::3]
+    results = index.search_many([variant for _, _, variant in cases], threshold=DEFAULT_THRESHOLD, limit=50)
+    total, found = Counter(), Counter()
+    for (entry, kind, _), hits in zip(cases, results):
+        total[kind] += 1
+        found[kind] += _own(entry, hits)
+    assert set(total) == {"case", "typo", "order", "legal-form", "apostrophe-hyphen"}
+    for kind in ("case", "order", "legal-form", "apostrophe-hyphen"):
+        assert found[kind] == total[kind], kind
+    assert found["typo"] / total["typo"] >= 0.98
+
+
+@pytest.mark.parametrize(
+    "name",
+    [
+        "Korea Trading Co., Ltd.",
+        "Korea General Trading Corporation",
+        "Korean International Trading Co., Ltd.",
+        "DPRK Shipping Co., Ltd.",
+        "Asia Pacific Trading LLC",
+        "Hyundai Corporation",
+        "Samsung C&T Corporation",
+        "Dandong Seafood Import Export Co., Ltd.",
+        "Pyongyang Restaurant Bangkok",  # a risk indicator for the rule packs, not a list name
+        "朝鲜贸易有限公司",  # 'Korea trading company' in Chinese
+    ],
+)
+def test_ordinary_korean_and_chinese_firms_match_nothing(name: str) -> None:
+    assert full_index().search(name, threshold=DEFAULT_THRESHOLD) == []
+
+
+def test_hits_are_explained() -> None:
+    index = full_index()
+    [tangun] = index.search("Korea Tangun Trading Co., Ltd.", country="KP", limit=1)
+    assert tangun.matched.name == "KOREA TANGUN TRADING CORPORATION"
+    assert tangun.score == 100.0
+    assert "legal form CORPORATION ~ CO., LTD" in tangun.explanation
+    assert "country KP matches" in tangun.explanation
+    [kim] = [m for m in index.search("김정은") if m.entry.id == "20157"]
+    assert kim.matched.name == "KIM, Jong Un"
+    assert "transliterated 김정은 -> kim jong un" in kim.explanation
+    komid = [m for m in index.search("KOMID") if m.matched.strength == Strength.WEAK]
+    assert komid and komid[0].score == 90.0 and "weak alias x0.9" in komid[0].explanation
+
+
+def test_one_match_per_entry_best_first_within_limit() -> None:
+    index = full_index()
+    found = index.search("Kim Yong Chol", threshold=80, limit=7)
+    assert 1 < len(found) <= 7
+    assert len({(m.entry.source, m.entry.id) for m in found}) == len(found)
+    assert [m.score for m in found] == sorted((m.score for m in found), reverse=True)
+    assert index.search("Kim Yong Chol", threshold=80, limit=0) == []
+    assert index.search("  ") == [] and index.search("") == []
+
+
+def test_search_many_equals_search_and_checks_countries() -> None:
+    index = full_index()
+    names = ["Korea Tangun Trading", "Kim Jong Un", "Korea Tangun Trading", "nothing like a list name"]
+    countries = ["KP", None, "DE", None]
+    many = index.search_many(names, countries, threshold=85)
+    assert many == [index.search(n, country=c, threshold=85) for n, c in zip(names, countries)]
+    assert many[0][0].score > many[2][0].score  # the same name: country KP raises, DE lowers
+    with pytest.raises(ValueError, match="2 names but 1 countries"):
+        index.search_many(["a", "b"], ["KP"])
+
+
+def test_a_small_index_built_from_entries() -> None:
+    entries = [
+        ListEntry("ofac-sdn", "1", EntryType.ENTITY, (ListName("MOKRAN LLC"), ListName("MOKRAN", "aka",
+                                                                                       Strength.WEAK))),
+        ListEntry("un", "KPi.1", EntryType.INDIVIDUAL, (ListName("RI JE-SON"),), countries=("KP",)),
+    ]
+    index = ListIndex(entries)
+    assert index.names == 3
+    assert [m.entry.id for m in index.search("Mokran Co., Ltd.")] == ["1"]
+    assert index.search("Mokran Co., Ltd.")[0].matched.name == "MOKRAN LLC"  # strong beats weak
+    assert [m.entry.id for m in index.search("Ri Je Son", country="KP")] == ["KPi.1"]
+    assert index.search("Ri Je Son", country="KP")[0].score == 100.0
