@@ -1,6 +1,6 @@
 """Name-matching quality and speed: screening.matching against a plain rapidfuzz ratio and nomenklatura.
 
-    python bench/name_quality.py                 # every category, table + JSON (bench/name_quality.json)
+    python bench/name_quality.py                 # every category: a table, then the same figures as JSON
     python bench/name_quality.py --quick         # skip nomenklatura's matchers on the search categories
     python bench/name_quality.py --sweep         # also print our P/R/F1 at thresholds 80..95
 
@@ -416,7 +416,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--quick", action="store_true", help="no nomenklatura on search categories")
     parser.add_argument("--sweep", action="store_true", help="print our P/R/F1 at thresholds 80..95")
-    parser.add_argument("--json", type=Path, default=ROOT / "bench" / "name_quality.json")
+    parser.add_argument("--json", type=Path, help="also write the JSON report to this file")
     args = parser.parse_args(argv)
 
     try:
@@ -532,8 +532,10 @@ def main(argv: Sequence[str] | None = None) -> int:
         sweep = report["categories"]["d DPRK-derived"]["sweep"]  # type: ignore[index]
         print(table([[t, o["precision"], o["recall"], o["f1"], o["fp"], o["fn"]] for t, o in sweep.items()],
                     ["threshold", "precision", "recall", "F1", "FP", "FN"]))
-    args.json.write_text(json.dumps(report, indent=2, ensure_ascii=False) + "\n", encoding="utf-8")
-    print(f"\nJSON: {args.json}")
+    text = json.dumps(report, indent=2, ensure_ascii=False)
+    print("\n" + text)
+    if args.json:
+        args.json.write_text(text + "\n", encoding="utf-8")
     return 0
 
 

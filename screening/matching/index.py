@@ -18,47 +18,61 @@ from __future__ import annotations
 from collections.abc import Sequence
 
 import numpy as np
+import pandas as pd
 
 from screening.matching.normalize import NameForm, deletion_variants
 
 __all__ = ["CandidateIndex"]
 
 
-def _arrays(postings: dict[str, list[int]]) -> dict[str, np.ndarray]:
-    return {key: np.array(positions, dtype=np.int32) for key, positions in postings.items()}
+class _Postings:
+    """key -> positions, stored as one sorted positions array and a dict of slice starts (fast to build)."""
+
+    def __init__(self, keys: list[str], positions: list[int]) -> None:
+        codes, uniques = pd.factorize(pd.Series(keys, dtype=object), sort=False)
+        order = np.argsort(codes, kind="stable")
+        self._positions = np.asarray(positions, dtype=np.int32)[order]
+        self._bounds = np.searchsorted(codes[order], np.arange(len(uniques) + 1)).astype(np.int64)
+        self._code = dict(zip(uniques.tolist(), range(len(uniques))))
+
+    def get(self, key: str) -> np.ndarray | None:
+        code = self._code.get(key)
+        if code is None:
+            return None
+        return self._positions[self._bounds[code]:self._bounds[code + 1]]
+
+    def __len__(self) -> int:
+        return len(self._code)
 
 
 class CandidateIndex:
     """Gate keys of a set of normalised names -> positions of the names holding them.
 
     Two posting maps mirror the two halves of score.gate_passes: `fuzzy` holds every one-deletion variant
-    of every token key (typos), `exact` holds the token keys and the joined keys (split or merged words).
+    of every token key (typos), `exact` holds the token keys and the joined keys (split or merged words);
+    two more hold consonant skeletons for names written in abjads.
     """
 
     def __init__(self, forms: Sequence[NameForm]) -> None:
-        fuzzy: dict[str, list[int]] = {}
-        exact: dict[str, list[int]] = {}
-        bones: dict[str, list[int]] = {}  # consonant skeletons of every name, for queries in an abjad
-        abjad_bones: dict[str, list[int]] = {}  # those of the names written in an abjad, for every query
+        lists: dict[str, tuple[list[str], list[int]]] = {k: ([], []) for k in ("fuzzy", "exact", "bones", "abjad")}
         for position, form in enumerate(forms):
-            for bone in form.bones:
-                bones.setdefault(bone, []).append(position)
-                if form.abjad:
-                    abjad_bones.setdefault(bone, []).append(position)
-            variants: set[str] = set()
-            for key in form.gate:
-                variants |= deletion_variants(key)
-            for variant in variants:
-                fuzzy.setdefault(variant, []).append(position)
-            for key in form.gate | form.joined:
-                exact.setdefault(key, []).append(position)
-        self._fuzzy = _arrays(fuzzy)
-        self._exact = _arrays(exact)
-        self._bones = _arrays(bones)
-        self._abjad_bones = _arrays(abjad_bones)
+            if form.gate:
+                variants = frozenset().union(*(deletion_variants(key) for key in form.gate))
+                lists["fuzzy"][0].extend(variants)
+                lists["fuzzy"][1].extend([position] * len(variants))
+            exact = form.gate | form.joined
+            lists["exact"][0].extend(exact)
+            lists["exact"][1].extend([position] * len(exact))
+            if form.bones:
+                lists["bones"][0].extend(form.bones)  # every name's skeletons, for queries in an abjad
+                lists["bones"][1].extend([position] * len(form.bones))
+                if form.abjad:  # names written in an abjad, for every query
+                    lists["abjad"][0].extend(form.bones)
+                    lists["abjad"][1].extend([position] * len(form.bones))
+        self._fuzzy, self._exact, self._bones, self._abjad_bones = (
+            _Postings(*lists[k]) for k in ("fuzzy", "exact", "bones", "abjad"))
         self.size = len(forms)
         self._seen = np.zeros(max(1, len(forms)), dtype=bool)  # scratch for candidates()
-
     def candidates(self, query: NameForm) -> np.ndarray:
         """Sorted positions of the names that pass the gate with `query` (int32 array, possibly empty)."""
         found: list[np.ndarray] = []
