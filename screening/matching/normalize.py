@@ -242,6 +242,9 @@ _ABJAD = re.compile("[\u0590-\u05ff\u0600-\u06ff\u0700-\u074f\u0750-\u077f\u08a0
 
 _VOWELS = re.compile(r"[aeiouyw]")
 
+_SYLLABIC = re.compile("[\uac00-\ud7a3\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff]")
+"""Hangul syllables and Han characters: transliterated one syllable per token."""
+
 
 @lru_cache(maxsize=TOKEN_CACHE)
 def skeleton(token: str) -> str:
@@ -417,6 +420,7 @@ class NameForm:
     abjad: bool = False  # written in Arabic, Hebrew or Syriac script: vowels mostly missing
     skeletons: tuple[str, ...] = ()  # consonant skeleton of each token ('mhmd')
     bones: frozenset[str] = frozenset()  # skeletons of two letters or more of the identifying tokens
+    syllabic: bool = False  # written in Hangul or Han: every token is one syllable
 
     @property
     def text(self) -> str:
@@ -495,6 +499,7 @@ def normalize_name(name: str, person: bool = False) -> NameForm:
             text = stripped
     text = _APOSTROPHES.sub("", text)
     abjad = _ABJAD.search(text) is not None
+    syllabic = _SYLLABIC.search(text) is not None
     if _has_other_script(text):
         latin = transliterate(text)
         notes.append(f"transliterated {name.strip()} -> {_NON_WORD.sub(' ', latin).strip()}")
@@ -545,7 +550,7 @@ def normalize_name(name: str, person: bool = False) -> NameForm:
     if len(ident) > 1:
         bones |= {"".join(skeletons[i] for i in ident)}
     return NameForm(name, person, tuple(words), keys, minor, tuple(legal), tuple(notes), compacts,
-                    gate - {""}, frozenset(joined - {""}), abjad, skeletons, bones)
+                    gate - {""}, frozenset(joined - {""}), abjad, skeletons, bones, syllabic)
 
 
 def _words(text: str, person: bool) -> list[str]:

@@ -83,7 +83,8 @@ place of another is no omission and keeps its full weight."""
 
 OMISSION_MIN_TOKENS = 3
 """Fewer distinctive words are not enough to be sure the rest is an omission: 'Kim Jong' is not 'Kim Jong
-Un', one Korean syllable dropped is another given name."""
+Un', one Korean syllable dropped is another given name. Names written in Hangul or Han never count as
+omissions: their tokens are syllables ('영철 하윤 김' is not 'KIM YONG CHOL' with two words more)."""
 
 SHORT_NAME = 4
 """List names this short or shorter (joined) must be matched exactly, token order aside (persons also by
@@ -181,7 +182,10 @@ def _token_view(query: NameForm, candidate: NameForm) -> float:
     if person and left_q and left_c:  # a particle, title or patronymic against another one: a contradiction
         left_q = sum(1.0 for i in range(len(wq)) if i not in used_q)
         left_c = sum(1.0 for j in range(len(wc)) if j not in used_c)
-    if left_q and not _left_major(candidate, used_c) and _major_count(candidate) >= OMISSION_MIN_TOKENS:
+    syllabic = query.syllabic or candidate.syllabic  # Hangul/Han tokens are syllables, not names
+    if syllabic:
+        pass
+    elif left_q and not _left_major(candidate, used_c) and _major_count(candidate) >= OMISSION_MIN_TOKENS:
         left_q *= OMISSION_WEIGHT  # the query adds words to a list name found whole
     elif left_c and not _left_major(query, used_q) and _major_count(query) >= OMISSION_MIN_TOKENS:
         left_c *= OMISSION_WEIGHT  # the list name adds words to a query found whole
@@ -209,7 +213,7 @@ def _joined_view(query: NameForm, candidate: NameForm) -> float:
             best = max(best, score)
     keyed = KEY_MATCH * JOINED_FACTOR * fuzz.ratio("".join(query.keys), "".join(candidate.keys))
     if (query.abjad or candidate.abjad) and "".join(query.skeletons) == "".join(candidate.skeletons):
-        keyed = max(keyed, 100.0 * ABJAD_MATCH)
+        keyed = max(keyed, 100.0 * ABJAD_MATCH * JOINED_FACTOR)
     return max(best, keyed)
 
 
@@ -316,6 +320,7 @@ class BatchScorer:
         self.all_minor = np.array([bool(f.tokens) and all(f.minor) for f in forms], dtype=bool)
         self.majors = np.array([_major_count(f) for f in forms], dtype=np.int32)
         self.abjad = np.array([f.abjad for f in forms], dtype=bool)
+        self.syllabic = np.array([f.syllabic for f in forms], dtype=bool)
         self.short = np.array([len(f.compact) <= SHORT_NAME for f in forms], dtype=bool)
         self.compact = [f.compact for f in forms]
         self.compact2 = [f.compacts[-1] for f in forms]
@@ -432,8 +437,9 @@ class BatchScorer:
         q_minor = np.array(query.minor, dtype=bool)
         left_major_q = (~q_minor[None, :] & ~used_q).any(axis=1)
         q_majors = int((~q_minor).sum())
-        omit_q = (left_q > 0) & ~left_major_c & (self.majors[positions] >= OMISSION_MIN_TOKENS)
-        omit_c = ~omit_q & (left_c > 0) & ~left_major_q & (q_majors >= OMISSION_MIN_TOKENS)
+        syllables = self.syllabic[positions] | query.syllabic
+        omit_q = ~syllables & (left_q > 0) & ~left_major_c & (self.majors[positions] >= OMISSION_MIN_TOKENS)
+        omit_c = ~syllables & ~omit_q & (left_c > 0) & ~left_major_q & (q_majors >= OMISSION_MIN_TOKENS)
         left_q = np.where(omit_q, left_q * OMISSION_WEIGHT, left_q)
         left_c = np.where(omit_c, left_c * OMISSION_WEIGHT, left_c)
         paired_weight = (wq[None, :] * used_q).sum(axis=1) + (wc * used_c).sum(axis=1)
@@ -451,7 +457,7 @@ class BatchScorer:
         abjad = self.abjad[positions] | query.abjad
         if abjad.any():
             same_bones = self.bones[positions] == "".join(query.skeletons)
-            keyed = np.where(abjad & same_bones, np.maximum(keyed, 100.0 * ABJAD_MATCH), keyed)
+            keyed = np.where(abjad & same_bones, np.maximum(keyed, 100.0 * ABJAD_MATCH * JOINED_FACTOR), keyed)
         views = np.maximum(best, keyed)
         same = np.zeros(len(positions), dtype=bool)
         for compact in query.compacts:
