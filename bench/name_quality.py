@@ -506,21 +506,26 @@ def main(argv: Sequence[str] | None = None) -> int:
     report["categories"]["d DPRK-derived"]["other_entries_per_positive"] = round(  # type: ignore[index]
         sum(others) / max(1, len(others)), 3)
 
-    # performance: build, cold queries, cached repeat, a supplier-like column
+    # performance at the shipped threshold: cold queries (no cached normalisation), repeats, suppliers
+    fresh = ListIndex(entries)  # no query scored yet
+    _cold()
     started = time.perf_counter()
-    again = index.search_many(queries_d, threshold=threshold)
-    cached = time.perf_counter() - started
-    fresh = ListIndex(entries)
+    fresh.search_many(queries_d, threshold=threshold)
+    dprk_seconds = time.perf_counter() - started
+    started = time.perf_counter()
+    fresh.search_many(queries_d, threshold=threshold)
+    repeat_seconds = time.perf_counter() - started
     suppliers = supplier_names(20_000)
+    _cold()
     started = time.perf_counter()
     fresh.search_many(suppliers, threshold=threshold)
     supplier_seconds = time.perf_counter() - started
     report["performance"] = {
         "list_entries": len(entries), "list_names_indexed": index.names, "index_build_s": round(build, 2),
-        "dprk_queries": len(queries_d), "dprk_queries_per_s": round(len(queries_d) / seconds, 1),
-        "repeat_queries_per_s": round(len(queries_d) / cached, 1),
+        "dprk_queries": len(queries_d), "dprk_queries_per_s": round(len(queries_d) / dprk_seconds, 1),
+        "repeated_queries_per_s": round(len(queries_d) / repeat_seconds, 1),
         "supplier_names": len(suppliers), "supplier_queries_per_s": round(len(suppliers) / supplier_seconds, 1),
-        "hits_on_repeat": sum(bool(r) for r in again),
+        "search_seconds_at_floor_50": round(seconds, 1),
     }
 
     print(table(rows, ["category", "matcher", "threshold", "precision", "recall", "F1", "TP", "FP", "FN"]))
@@ -537,6 +542,15 @@ def main(argv: Sequence[str] | None = None) -> int:
     if args.json:
         args.json.write_text(text + "\n", encoding="utf-8")
     return 0
+
+
+def _cold() -> None:
+    """Forget cached normalisations, so that timed queries pay for theirs (list names are indexed already)."""
+    from screening.matching import normalize
+
+    for cached in (normalize.normalize_name, normalize.transliterate, normalize.token_key,
+                   normalize.deletion_variants, normalize.is_minor, normalize.skeleton):
+        cached.cache_clear()
 
 
 def supplier_names(count: int) -> list[str]:
