@@ -37,6 +37,9 @@ recall >= 0.98 with precision >= 0.95; lower thresholds start to flag ordinary '
 FLOAT_MARGIN = 1e-6
 """The batch scorer sums in another order than compare(); candidates this close under the floor are kept."""
 
+BATCH = 512
+"""Distinct query names scored together by the batch scorer (numpy work per call is then amortised)."""
+
 QUERY_CACHE = 200_000
 """Distinct query names whose candidate scores are kept (supplier files repeat names a lot)."""
 
@@ -91,33 +94,53 @@ class ListIndex:
         """Number of distinct normalised list names indexed."""
         return sum(len(p.forms) for p in self._partitions)
 
-    def _scored(self, name: str, floor: float) -> tuple[tuple[int, int, int, float], ...]:
-        """(partition, form position, entry position, name score) of every candidate scoring `floor` or more.
+    def _score(self, names: Sequence[str], floor: float) -> None:
+        """Score the names not yet scored down to `floor`, together, and cache every candidate at or above it.
 
-        The batch scorer gives every candidate of the gate index the value compare() would give before its
-        number check (which only lowers a score); compare() itself then scores the few at or above `floor`.
+        The batch scorer gives every (name, candidate of the gate index) pair the value compare() would give
+        before its number check (which only lowers a score); compare() itself then scores the few pairs at
+        or above `floor`, and its scores are the ones kept.
         """
+        todo = [n for n in dict.fromkeys(names) if n not in self._cache or self._cache[n][0] > floor]
+        for start in range(0, len(todo), BATCH):
+            batch = todo[start:start + BATCH]
+            found: dict[str, list[tuple[int, int, int, float]]] = {n: [] for n in batch}
+            for p, part in enumerate(self._partitions):
+                queries: list[NameForm] = []
+                owners: list[str] = []
+                which: list[np.ndarray] = []
+                candidates: list[np.ndarray] = []
+                for name in batch:
+                    query = normalize_name(name, part.person)
+                    if not query.tokens:
+                        continue
+                    positions = part.index.candidates(query)
+                    if len(positions):
+                        which.append(np.full(len(positions), len(queries), dtype=np.int32))
+                        candidates.append(positions)
+                        queries.append(query)
+                        owners.append(name)
+                if not queries:
+                    continue
+                qi, ci = np.concatenate(which), np.concatenate(candidates)
+                views = part.scorer.views_many(queries, qi, ci, part.person)
+                keep = (views >= floor - FLOAT_MARGIN) | part.scorer.short[ci]
+                for k, position in zip(qi[keep].tolist(), ci[keep].tolist()):
+                    result = compare(queries[k], part.forms[position])
+                    if result.score >= floor and result.score > 0:
+                        found[owners[k]].append((p, position, int(part.entry[position]), result.score))
+            if len(self._cache) + len(batch) > QUERY_CACHE:
+                self._cache.clear()
+            for name, hits in found.items():
+                self._cache[name] = (floor, tuple(hits))
+
+    def _scored(self, name: str, floor: float) -> tuple[tuple[int, int, int, float], ...]:
+        """(partition, form position, entry position, name score) of every candidate scoring `floor` or more."""
         cached = self._cache.get(name)
-        if cached is not None and cached[0] <= floor:
-            return tuple(hit for hit in cached[1] if hit[3] >= floor)
-        found: list[tuple[int, int, int, float]] = []
-        for p, part in enumerate(self._partitions):
-            query = normalize_name(name, part.person)
-            if not query.tokens:
-                continue
-            candidates = part.index.candidates(query)
-            if len(candidates) == 0:
-                continue
-            views = part.scorer.views(query, candidates, part.person)
-            keep = (views >= floor - FLOAT_MARGIN) | part.scorer.short[candidates]
-            for position in candidates[keep].tolist():
-                result = compare(query, part.forms[position])
-                if result.score >= floor and result.score > 0:
-                    found.append((p, position, int(part.entry[position]), result.score))
-        if len(self._cache) >= QUERY_CACHE:
-            self._cache.clear()
-        self._cache[name] = (floor, tuple(found))
-        return tuple(found)
+        if cached is None or cached[0] > floor:
+            self._score([name], floor)
+            cached = self._cache[name]
+        return tuple(hit for hit in cached[1] if hit[3] >= floor)
 
     def search(
         self, name: str, *, country: str | None = None, threshold: float = 88, limit: int = 5,
@@ -152,6 +175,7 @@ class ListIndex:
         """search() for each name (with the country at the same position); repeated names are scored once."""
         if countries is not None and len(countries) != len(names):
             raise ValueError(f"{len(names)} names but {len(countries)} countries")
+        self._score([n for n in names if n and n.strip()], threshold - COUNTRY_MATCH_BONUS)
         done: dict[tuple[str, str | None], list[ListMatch]] = {}
         out: list[list[ListMatch]] = []
         for i, name in enumerate(names):

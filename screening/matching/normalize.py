@@ -91,7 +91,8 @@ LEGAL_WORDS: dict[str, str] = {
     "llc": "llc", "plc": "plc", "jsc": "jsc", "jvc": "jv", "jv": "jv", "liability": "llc", "joint": "jsc",
     "stock": "jsc",
     **dict.fromkeys(("pte", "pty", "sdn", "bhd", "berhad", "gmbh", "sarl", "srl", "bv", "llp", "ltda", "fze",
-                     "fzco", "fzc", "fzllc"), "ltd"),
+                     "fzco", "fzc", "fzllc", "pt", "kk"), "ltd"),
+    **dict.fromkeys(("sa", "ag", "nv", "spa", "sae", "sas"), "jsc"),
     **dict.fromkeys(("ooo", "obshchestvo", "ogranichennoi", "ogranichennoy", "otvetstvennostyu",
                      "otvetstvennostiu", "tovarishchestvo"), "llc"),
     **dict.fromkeys(("zao", "oao", "pao", "ojsc", "cjsc", "pjsc", "aktsionernoe", "zakrytoe", "otkrytoe",
@@ -118,6 +119,7 @@ GENERIC_WORDS: frozenset[str] = frozenset(
     korea korean dprk coree china chinese prc russia russian federation europe european africa african
     america american arab middle hong kong macau singapore north south east west northern southern eastern
     western asia asian pacific democratic peoples people republic no nr number de des la le el y et und
+    mv mt ms fv vessel
     """.split()
 )
 """Words that say what or where a firm is, not which firm it is: 'Korea Trading Co., Ltd.' names no one.
@@ -376,7 +378,8 @@ def _number(token: str) -> str:
 
 
 def _join_acronyms(tokens: list[str], person: bool) -> list[str]:
-    """'k o m i d' -> 'komid': a run of single letters is an acronym (persons keep their initials)."""
+    """'k o m i d' -> 'komid', 'p t astra' -> 'pt astra': a run of single letters is an acronym or an
+    abbreviated legal form (persons keep their initials)."""
     if person or len(tokens) < 2:
         return tokens
     out: list[str] = []
@@ -385,7 +388,7 @@ def _join_acronyms(tokens: list[str], person: bool) -> list[str]:
         if len(token) == 1 and token.isalpha():
             run.append(token)
             continue
-        if len(run) >= 3 or (len(run) >= 2 and len(run) == len(tokens)):
+        if len(run) >= 2:
             out.append("".join(run))
         else:
             out.extend(run)
@@ -421,6 +424,8 @@ class NameForm:
     skeletons: tuple[str, ...] = ()  # consonant skeleton of each token ('mhmd')
     bones: frozenset[str] = frozenset()  # skeletons of two letters or more of the identifying tokens
     syllabic: bool = False  # written in Hangul or Han: every token is one syllable
+    cores: tuple[str, ...] = ()  # like compacts, with the identifying tokens only
+    core_keys: str = ""  # the keys of the identifying tokens, joined
 
     @property
     def text(self) -> str:
@@ -517,7 +522,7 @@ def normalize_name(name: str, person: bool = False) -> NameForm:
     else:
         text, forms = _legal_forms(text)
         legal += forms
-    words = _words(text, person)
+    words = _join_acronyms(_words(text, person), person)
     if not person:
         content = [w for w in words if w not in STOPWORDS]
         words = content or words
@@ -526,11 +531,11 @@ def normalize_name(name: str, person: bool = False) -> NameForm:
         if kept and len(kept) < len(words):
             legal += [(w, c) for w, c in zip(words, classes) if c is not None]
             words = kept
-    words = _join_acronyms(words, person)
     minor = tuple(is_minor(w, person) for w in words)
     keys = tuple(token_key(w) for w in words)
-    compacts = ("".join(words),)
     ident = _identifying(minor)
+    compacts = ("".join(words),)
+    cores = ("".join(words[i] for i in ident),)
     joined: set[str] = set()
     if any(minor) and all(minor):  # only generic words: they meet other names exactly, never by a typo
         gate: frozenset[str] = frozenset()
@@ -540,17 +545,20 @@ def normalize_name(name: str, person: bool = False) -> NameForm:
     if len(words) > 1:
         joined.add(token_key(compacts[0]))
     if len(ident) > 1:
-        joined.add(token_key("".join(words[i] for i in ident)))
-        if written_order and written_order != words:
-            compacts += ("".join(written_order),)
-            order_minor = tuple(is_minor(w, person) for w in written_order)
-            joined.add(token_key("".join(written_order[i] for i in _identifying(order_minor))))
+        joined.add(token_key(cores[0]))
+    if written_order and written_order != words:
+        order_ident = _identifying(tuple(is_minor(w, person) for w in written_order))
+        compacts += ("".join(written_order),)
+        cores += ("".join(written_order[i] for i in order_ident),)
+        if len(order_ident) > 1:
+            joined.add(token_key(cores[1]))
     skeletons = tuple(skeleton(w) for w in words)
     bones = frozenset(skeletons[i] for i in ident if len(skeletons[i]) > 1)
     if len(ident) > 1:
         bones |= {"".join(skeletons[i] for i in ident)}
     return NameForm(name, person, tuple(words), keys, minor, tuple(legal), tuple(notes), compacts,
-                    gate - {""}, frozenset(joined - {""}), abjad, skeletons, bones, syllabic)
+                    gate - {""}, frozenset(joined - {""}), abjad, skeletons, bones, syllabic, cores,
+                    "".join(keys[i] for i in ident))
 
 
 def _words(text: str, person: bool) -> list[str]:

@@ -202,16 +202,18 @@ def _major_count(form: NameForm) -> int:
 
 
 def _joined_view(query: NameForm, candidate: NameForm) -> float:
-    """Indel ratio of the names written without spaces (times JOINED_FACTOR); one typo in a joined name of
-    ONE_EDIT_MIN_LEN letters or more scores at least ONE_EDIT."""
+    """Indel ratio of the names written without spaces (times JOINED_FACTOR), no higher than that of their
+    identifying words alone (a long shared 'International Trading' must not hide two different names);
+    one typo in a joined name of ONE_EDIT_MIN_LEN letters or more scores at least ONE_EDIT."""
     best = 0.0
-    for a in query.compacts:
-        for b in candidate.compacts:
-            score = JOINED_FACTOR * fuzz.ratio(a, b)
+    for a, a_core in zip(query.compacts, query.cores):
+        for b, b_core in zip(candidate.compacts, candidate.cores):
+            score = JOINED_FACTOR * min(fuzz.ratio(a, b), fuzz.ratio(a_core, b_core))
             if score < ONE_EDIT and min(len(a), len(b)) >= ONE_EDIT_MIN_LEN and OSA.distance(a, b) <= 1:
                 score = ONE_EDIT
             best = max(best, score)
-    keyed = KEY_MATCH * JOINED_FACTOR * fuzz.ratio("".join(query.keys), "".join(candidate.keys))
+    keyed = KEY_MATCH * JOINED_FACTOR * min(fuzz.ratio("".join(query.keys), "".join(candidate.keys)),
+                                            fuzz.ratio(query.core_keys, candidate.core_keys))
     if (query.abjad or candidate.abjad) and "".join(query.skeletons) == "".join(candidate.skeletons):
         keyed = max(keyed, 100.0 * ABJAD_MATCH * JOINED_FACTOR)
     return max(best, keyed)
@@ -294,13 +296,73 @@ def qualify(
 # ------------------------------------------------------------------------------------------ batch scoring
 
 
-class BatchScorer:
-    """compare() for one query against many list names at once, with numpy and rapidfuzz.process.cdist.
+MAX_CELLS = 1 << 21
+"""Token-pair cells (pairs x query tokens x list-name tokens) scored in one numpy pass; bounds memory."""
 
-    Used as an exact filter: views() returns, for every candidate, the value compare() computes before the
-    number check and the short-name and exact-name rules (tests/test_matching_score.py checks they agree
-    on thousands of pairs). ListIndex then runs compare() itself only on the few candidates at or above the
-    threshold, so every score and explanation shown comes from the one reference implementation.
+
+@dataclass(frozen=True, slots=True)
+class _Queries:
+    """The query names of one batch, as arrays (the list side is held by BatchScorer)."""
+
+    tokens: np.ndarray  # [Q, M] ids into `words` (-1 = none)
+    weights: np.ndarray  # [Q, M]
+    minor: np.ndarray  # [Q, M]
+    majors: np.ndarray  # [Q]
+    all_minor: np.ndarray  # [Q]
+    abjad: np.ndarray  # [Q]
+    syllabic: np.ndarray  # [Q]
+    words: list[str]
+    keys: list[str]
+    skeletons: np.ndarray  # per word
+    lengths: np.ndarray  # per word
+    digits: np.ndarray  # per word: its key is a number
+    first: np.ndarray  # per word: first letter
+    compact: list[str]
+    compact2: list[str]  # the written-order compact of names turned round, else the compact again
+    core: list[str]
+    core2: list[str]
+    keyed: list[str]
+    core_keys: list[str]
+    bones: list[str]
+
+    @classmethod
+    def of(cls, forms: Sequence[NameForm]) -> _Queries:
+        vocabulary: dict[str, int] = {}
+        width = max((len(f.tokens) for f in forms), default=1) or 1
+        tokens = np.full((len(forms), width), -1, dtype=np.int32)
+        weights = np.zeros((len(forms), width))
+        minor = np.zeros((len(forms), width), dtype=bool)
+        for n, form in enumerate(forms):
+            for t, token in enumerate(form.tokens):
+                tokens[n, t] = vocabulary.setdefault(token, len(vocabulary))
+            weights[n, : len(form.tokens)] = _weights(form)
+            minor[n, : len(form.tokens)] = form.minor
+        words = list(vocabulary)
+        keys = [token_key(w) for w in words]
+        return cls(
+            tokens, weights, minor,
+            np.array([_major_count(f) for f in forms], dtype=np.int32),
+            np.array([bool(f.tokens) and all(f.minor) for f in forms], dtype=bool),
+            np.array([f.abjad for f in forms], dtype=bool),
+            np.array([f.syllabic for f in forms], dtype=bool),
+            words, keys,
+            np.array([skeleton(w) for w in words], dtype=object),
+            np.array([len(w) for w in words], dtype=np.int32),
+            np.array([k.isdigit() for k in keys], dtype=bool),
+            np.array([w[:1] for w in words], dtype=object),
+            [f.compact for f in forms], [f.compacts[-1] if f.compacts else "" for f in forms],
+            [f.cores[0] if f.cores else "" for f in forms], [f.cores[-1] if f.cores else "" for f in forms],
+            ["".join(f.keys) for f in forms], [f.core_keys for f in forms], ["".join(f.skeletons) for f in forms],
+        )
+
+
+class BatchScorer:
+    """compare() for many (query, list name) pairs at once, with numpy and rapidfuzz.process.cpdist.
+
+    Used as an exact filter: views_many() returns, for every pair, the value compare() computes before the
+    number check and the short-name rule (tests/test_matching_score.py checks they agree on thousands of
+    pairs). ListIndex then runs compare() itself only on the few pairs at or above the threshold, so every
+    score and explanation shown comes from the one reference implementation.
     """
 
     def __init__(self, forms: Sequence[NameForm]) -> None:
@@ -315,99 +377,103 @@ class BatchScorer:
                 self.tokens[n, t] = vocabulary.setdefault(token, len(vocabulary))
             self.weights[n, : len(form.tokens)] = _weights(form)
             self.minor[n, : len(form.tokens)] = form.minor
-        self.valid = self.tokens >= 0
-        self.count = self.valid.sum(axis=1)
+        self.count = (self.tokens >= 0).sum(axis=1)
         self.all_minor = np.array([bool(f.tokens) and all(f.minor) for f in forms], dtype=bool)
         self.majors = np.array([_major_count(f) for f in forms], dtype=np.int32)
         self.abjad = np.array([f.abjad for f in forms], dtype=bool)
         self.syllabic = np.array([f.syllabic for f in forms], dtype=bool)
         self.short = np.array([len(f.compact) <= SHORT_NAME for f in forms], dtype=bool)
-        self.compact = [f.compact for f in forms]
-        self.compact2 = [f.compacts[-1] for f in forms]
-        self.compacts = np.array(self.compact, dtype=object)
-        self.compacts2 = np.array(self.compact2, dtype=object)
-        self.keyed = [("".join(f.keys)) for f in forms]
+        self.compact = np.array([f.compact for f in forms], dtype=object)
+        self.compact2 = np.array([f.compacts[-1] if f.compacts else "" for f in forms], dtype=object)
+        self.turned = self.compact != self.compact2
+        self.core = np.array([f.cores[0] if f.cores else "" for f in forms], dtype=object)
+        self.core2 = np.array([f.cores[-1] if f.cores else "" for f in forms], dtype=object)
+        self.keyed = np.array(["".join(f.keys) for f in forms], dtype=object)
+        self.core_keys = np.array([f.core_keys for f in forms], dtype=object)
         self.bones = np.array(["".join(f.skeletons) for f in forms], dtype=object)
-        words = sorted(vocabulary, key=vocabulary.__getitem__)
-        self.vocab = words
-        self.vocab_keys = [token_key(w) for w in words]
-        self.vocab_arr = np.array(words, dtype=object)
-        self.vocab_keys_arr = np.array(self.vocab_keys, dtype=object)
+        words = list(vocabulary)
+        keys = [token_key(w) for w in words]
+        self.vocab = np.array(words, dtype=object)
+        self.vocab_keys = np.array(keys, dtype=object)
         self.vocab_skel = np.array([skeleton(w) for w in words], dtype=object)
         self.vocab_len = np.array([len(w) for w in words], dtype=np.int32)
-        self.vocab_digit = np.array([k.isdigit() for k in self.vocab_keys], dtype=bool)
+        self.vocab_digit = np.array([k.isdigit() for k in keys], dtype=bool)
         self.vocab_first = np.array([w[:1] for w in words], dtype=object)
-        self._slot = np.zeros(max(1, len(words)), dtype=np.int32)  # scratch for _distinct
-        self.compact_len = np.array([len(c) for c in self.compact], dtype=np.int32)
-        self.compact2_len = np.array([len(c) for c in self.compact2], dtype=np.int32)
-        self.turned = np.array([c1 != c2 for c1, c2 in zip(self.compact, self.compact2)], dtype=bool)
-        self.keyed_arr = np.array(self.keyed, dtype=object)
 
     def views(self, query: NameForm, positions: np.ndarray, person: bool) -> np.ndarray:
-        """max(token view, joined view) for the names at `positions`, as compare() computes them."""
-        if len(positions) == 0 or not query.tokens:
-            return np.zeros(len(positions))
-        tokens = self.tokens[positions]
-        width = int(self.count[positions].max())
-        tokens = tokens[:, :width]
-        valid = tokens >= 0
-        used_vocab, inverse = self._distinct(np.where(valid, tokens, 0))
-        plain, exact, bones = self._token_sims(query, used_vocab, person)
-        generic = self.all_minor[positions] & all(query.minor)
-        with_bones = self.abjad[positions] | query.abjad
-        # [n, m, L]: the similarity table of every candidate
-        table = np.where(generic[:, None, None], exact[:, inverse].transpose(1, 0, 2),
-                         np.where(with_bones[:, None, None], bones[:, inverse].transpose(1, 0, 2),
-                                  plain[:, inverse].transpose(1, 0, 2)))
-        table = np.where(valid[:, None, :], table, 0.0)
-        tokens_view = self._assign(query, positions, table, valid, person)
-        return np.maximum(100.0 * tokens_view, self._joined(query, positions))
+        """max(token view, joined view) of one query against the list names at `positions`."""
+        return self.views_many([query], np.zeros(len(positions), dtype=np.int32), positions, person)
 
-    def _distinct(self, tokens: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-        """The distinct vocabulary ids in `tokens` and, for each cell, its position among them (no sort)."""
-        flat = tokens.ravel()
-        slot = self._slot
-        slot[flat] = np.arange(len(flat), dtype=np.int32)
-        distinct = flat[slot[flat] == np.arange(len(flat), dtype=np.int32)]
-        slot[distinct] = np.arange(len(distinct), dtype=np.int32)
-        return distinct, slot[tokens]
+    def views_many(self, queries: Sequence[NameForm], query: np.ndarray, positions: np.ndarray,
+                   person: bool) -> np.ndarray:
+        """max(token view, joined view) of each pair (queries[query[k]], list name positions[k])."""
+        out = np.zeros(len(positions))
+        if len(positions) == 0:
+            return out
+        batch = _Queries.of(queries)
+        q_width = batch.tokens.shape[1]
+        cells = q_width * self.count[positions].clip(min=1)
+        start = 0
+        while start < len(positions):  # chunks of at most MAX_CELLS token-pair cells
+            stop = start + max(1, int(np.searchsorted(np.cumsum(cells[start:]), MAX_CELLS)))
+            chunk = slice(start, min(stop, len(positions)))
+            out[chunk] = self._views(batch, query[chunk], positions[chunk], person)
+            start = chunk.stop
+        return out
 
-    def _token_sims(self, query: NameForm, vocab: np.ndarray, person: bool) -> tuple[np.ndarray, ...]:
-        words = self.vocab_arr[vocab].tolist()
-        keys = self.vocab_keys_arr[vocab].tolist()
-        q_words = np.array(query.tokens, dtype=object)[:, None]
-        q_keys = np.array(query.keys, dtype=object)[:, None]
-        same = q_words == self.vocab_arr[vocab][None, :]
-        same_key = q_keys == self.vocab_keys_arr[vocab][None, :]
-        raw = process.cdist(query.tokens, words, scorer=OSA.normalized_similarity, dtype=np.float64)
-        keyed = process.cdist(query.keys, keys, scorer=OSA.normalized_similarity, dtype=np.float64)
+    def _views(self, batch: _Queries, qi: np.ndarray, ci: np.ndarray, person: bool) -> np.ndarray:
+        width = int(self.count[ci].max())
+        a = batch.tokens[qi]  # [P, M]
+        b = self.tokens[ci, :width]  # [P, L]
+        cells = (a >= 0)[:, :, None] & (b >= 0)[:, None, :]
+        pair, i, j = np.nonzero(cells)
+        combos, inverse = np.unique(a[pair, i].astype(np.int64) * len(self.vocab) + b[pair, j],
+                                    return_inverse=True)
+        plain, agreed, bones = self._token_sims(batch, combos // len(self.vocab), combos % len(self.vocab),
+                                                person)
+        generic = (batch.all_minor[qi] & self.all_minor[ci])[pair]
+        with_bones = (batch.abjad[qi] | self.abjad[ci])[pair]
+        value = np.where(generic, agreed[inverse], np.where(with_bones, bones[inverse], plain[inverse]))
+        table = np.zeros(cells.shape)
+        table[pair, i, j] = value
+        tokens_view = self._assign(batch, qi, ci, table, b >= 0, person)
+        return np.maximum(100.0 * tokens_view, self._joined(batch, qi, ci))
+
+    def _token_sims(self, batch: _Queries, q: np.ndarray, v: np.ndarray, person: bool) -> tuple[np.ndarray, ...]:
+        """token_similarity() of the (query word q[k], list word v[k]) pairs: plain, exact-only, abjad."""
+        q_words = [batch.words[k] for k in q.tolist()]
+        q_keys = [batch.keys[k] for k in q.tolist()]
+        v_words = self.vocab[v].tolist()
+        v_keys = self.vocab_keys[v].tolist()
+        same = np.array([x == y for x, y in zip(q_words, v_words)], dtype=bool)
+        same_key = np.array([x == y for x, y in zip(q_keys, v_keys)], dtype=bool)
+        raw = process.cpdist(q_words, v_words, scorer=OSA.normalized_similarity, dtype=np.float64)
+        keyed = process.cpdist(q_keys, v_keys, scorer=OSA.normalized_similarity, dtype=np.float64)
         fuzzy = np.maximum(raw, KEY_EDIT_FACTOR * keyed)
         fuzzy = np.where(fuzzy >= TOKEN_FLOOR, fuzzy, 0.0)
-        q_len = np.array([len(t) for t in query.tokens], dtype=np.int32)[:, None]
-        v_len = self.vocab_len[vocab][None, :]
+        q_len, v_len = batch.lengths[q], self.vocab_len[v]
         fuzzy = np.where(np.minimum(q_len, v_len) < LENGTH_RATIO * np.maximum(q_len, v_len), 0.0, fuzzy)
         single = (q_len == 1) | (v_len == 1)
         if person:
-            initial = np.array([t[:1] for t in query.tokens], dtype=object)[:, None] == (
-                self.vocab_first[vocab][None, :])
+            initial = batch.first[q] == self.vocab_first[v]
             fuzzy = np.where(single, np.where(initial, INITIAL_MATCH, 0.0), fuzzy)
         else:
             fuzzy = np.where(single, 0.0, fuzzy)
-        digit = np.array([k.isdigit() for k in query.keys], dtype=bool)[:, None] | self.vocab_digit[vocab][None, :]
+        digit = batch.digits[q] | self.vocab_digit[v]
         fuzzy = np.where(digit, 0.0, fuzzy)
-        q_skel = np.array(query.skeletons, dtype=object)[:, None]
-        bone = (q_skel == self.vocab_skel[vocab][None, :]) & (q_skel != "") & ~digit
+        q_skel = batch.skeletons[q]
+        bone = (q_skel == self.vocab_skel[v]) & (q_skel != "") & ~digit
         agreed = np.where(same, 1.0, np.where(same_key, KEY_MATCH, 0.0))
         plain = np.where(same | same_key, agreed, fuzzy)
         with_bones = np.where(same | same_key, agreed, np.where(bone, ABJAD_MATCH, fuzzy))
         return plain, agreed, with_bones
 
-    def _assign(self, query: NameForm, positions: np.ndarray, table: np.ndarray, valid: np.ndarray,
+    def _assign(self, batch: _Queries, qi: np.ndarray, ci: np.ndarray, table: np.ndarray, valid: np.ndarray,
                 person: bool) -> np.ndarray:
-        table = np.ascontiguousarray(table)  # `flat` below must be a view of it
+        """_token_view() of every pair: greedy one-to-one pairing, best first, ties to the first tokens."""
         n, m, width = table.shape
-        wq = np.array(_weights(query), dtype=np.float64)
-        wc = self.weights[positions, :width]
+        wq = batch.weights[qi]
+        wc = self.weights[ci, :width]
         rows = np.arange(n)
         paired = np.zeros(n)
         used_q = np.zeros((n, m), dtype=bool)
@@ -421,55 +487,54 @@ class BatchScorer:
                 break
             r, b = rows[live], best[live]
             i, j = b // width, b % width
-            paired[r] += value[live] * (wq[i] + wc[r, j])
+            paired[r] += value[live] * (wq[r, i] + wc[r, j])
             used_q[r, i] = True
             used_c[r, j] = True
             table[r, i, :] = 0.0
             table[r, :, j] = 0.0
-        left_q = (wq[None, :] * ~used_q).sum(axis=1)
+        q_valid = batch.tokens[qi] >= 0
+        left_q = (wq * (~used_q & q_valid)).sum(axis=1)
         left_c = (wc * (~used_c & valid)).sum(axis=1)
         if person:
             contradiction = (left_q > 0) & (left_c > 0)
-            left_q = np.where(contradiction, (~used_q).sum(axis=1).astype(np.float64), left_q)
+            left_q = np.where(contradiction, (~used_q & q_valid).sum(axis=1).astype(np.float64), left_q)
             left_c = np.where(contradiction, (~used_c & valid).sum(axis=1).astype(np.float64), left_c)
-        minor_c = self.minor[positions, :width]
-        left_major_c = (~minor_c & ~used_c & valid).any(axis=1)
-        q_minor = np.array(query.minor, dtype=bool)
-        left_major_q = (~q_minor[None, :] & ~used_q).any(axis=1)
-        q_majors = int((~q_minor).sum())
-        syllables = self.syllabic[positions] | query.syllabic
-        omit_q = ~syllables & (left_q > 0) & ~left_major_c & (self.majors[positions] >= OMISSION_MIN_TOKENS)
-        omit_c = ~syllables & ~omit_q & (left_c > 0) & ~left_major_q & (q_majors >= OMISSION_MIN_TOKENS)
+        left_major_c = (~self.minor[ci, :width] & ~used_c & valid).any(axis=1)
+        left_major_q = (~batch.minor[qi] & ~used_q & q_valid).any(axis=1)
+        syllables = self.syllabic[ci] | batch.syllabic[qi]
+        omit_q = ~syllables & (left_q > 0) & ~left_major_c & (self.majors[ci] >= OMISSION_MIN_TOKENS)
+        omit_c = ~syllables & ~omit_q & (left_c > 0) & ~left_major_q & (batch.majors[qi] >= OMISSION_MIN_TOKENS)
         left_q = np.where(omit_q, left_q * OMISSION_WEIGHT, left_q)
         left_c = np.where(omit_c, left_c * OMISSION_WEIGHT, left_c)
-        paired_weight = (wq[None, :] * used_q).sum(axis=1) + (wc * used_c).sum(axis=1)
+        paired_weight = (wq * used_q).sum(axis=1) + (wc * used_c).sum(axis=1)
         return paired / (paired_weight + left_q + left_c)
 
-    def _joined(self, query: NameForm, positions: np.ndarray) -> np.ndarray:
-        best = self._joined_one(query, self.compacts[positions].tolist(), self.compact_len[positions])
-        turned = np.flatnonzero(self.turned[positions])
-        if len(turned):  # person names turned round: also joined in their written order
-            other = positions[turned]
-            best[turned] = np.maximum(best[turned], self._joined_one(
-                query, self.compacts2[other].tolist(), self.compact2_len[other]))
-        keyed = KEY_MATCH * JOINED_FACTOR * process.cdist(
-            ["".join(query.keys)], self.keyed_arr[positions].tolist(), scorer=fuzz.ratio, dtype=np.float64)[0]
-        abjad = self.abjad[positions] | query.abjad
+    def _joined(self, batch: _Queries, qi: np.ndarray, ci: np.ndarray) -> np.ndarray:
+        """_joined_view() of every pair, plus compare()'s rule that equal joined names score 100."""
+        rows = qi.tolist()
+        q_sides = (([batch.compact[k] for k in rows], [batch.core[k] for k in rows]),
+                   ([batch.compact2[k] for k in rows], [batch.core2[k] for k in rows]))
+        c_sides = ((self.compact[ci].tolist(), self.core[ci].tolist()),
+                   (self.compact2[ci].tolist(), self.core2[ci].tolist()))
+        best = np.zeros(len(ci))
+        same = np.zeros(len(ci), dtype=bool)
+        for a, a_core in q_sides:
+            for b, b_core in c_sides:
+                ratio = JOINED_FACTOR * np.minimum(
+                    process.cpdist(a, b, scorer=fuzz.ratio, dtype=np.float64),
+                    process.cpdist(a_core, b_core, scorer=fuzz.ratio, dtype=np.float64))
+                edits = process.cpdist(a, b, scorer=OSA.distance, dtype=np.int32, score_cutoff=1)
+                shortest = np.minimum([len(x) for x in a], [len(y) for y in b])
+                one_edit = (edits <= 1) & (shortest >= ONE_EDIT_MIN_LEN)
+                best = np.maximum(best, np.where(one_edit, np.maximum(ratio, ONE_EDIT), ratio))
+                same |= np.array([x == y for x, y in zip(a, b)], dtype=bool)
+        keyed = KEY_MATCH * JOINED_FACTOR * np.minimum(
+            process.cpdist([batch.keyed[k] for k in rows], self.keyed[ci].tolist(), scorer=fuzz.ratio,
+                           dtype=np.float64),
+            process.cpdist([batch.core_keys[k] for k in rows], self.core_keys[ci].tolist(), scorer=fuzz.ratio,
+                           dtype=np.float64))
+        abjad = batch.abjad[qi] | self.abjad[ci]
         if abjad.any():
-            same_bones = self.bones[positions] == "".join(query.skeletons)
+            same_bones = np.array([batch.bones[k] for k in rows], dtype=object) == self.bones[ci]
             keyed = np.where(abjad & same_bones, np.maximum(keyed, 100.0 * ABJAD_MATCH * JOINED_FACTOR), keyed)
-        views = np.maximum(best, keyed)
-        same = np.zeros(len(positions), dtype=bool)
-        for compact in query.compacts:
-            same |= (self.compacts[positions] == compact) | (self.compacts2[positions] == compact)
-        return np.where(same, 100.0, views)
-
-    @staticmethod
-    def _joined_one(query: NameForm, targets: list[str], lengths: np.ndarray) -> np.ndarray:
-        ratio = process.cdist(query.compacts, targets, scorer=fuzz.ratio, dtype=np.float64).max(axis=0)
-        best = JOINED_FACTOR * ratio
-        edits = process.cdist(query.compacts, targets, scorer=OSA.distance, dtype=np.int32, score_cutoff=1)
-        one_edit = np.zeros(len(targets), dtype=bool)
-        for k, compact in enumerate(query.compacts):
-            one_edit |= (edits[k] <= 1) & (np.minimum(lengths, len(compact)) >= ONE_EDIT_MIN_LEN)
-        return np.where(one_edit, np.maximum(best, ONE_EDIT), best)
+        return np.where(same, 100.0, np.maximum(best, keyed))
