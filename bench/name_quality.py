@@ -43,6 +43,10 @@ from rapidfuzz import fuzz, process, utils
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
+from screening.lists.model import EntryType, ListEntry, ListName
+from screening.matching.lists import DEFAULT_THRESHOLD, ListIndex
+from screening.matching.normalize import normalize_name
+from screening.matching.score import compare
 from tests.matching_support import (
     DATA,
     all_entries,
@@ -50,11 +54,6 @@ from tests.matching_support import (
     dprk_entries,
     perturbations,
 )
-
-from screening.lists.model import EntryType, ListEntry, ListName
-from screening.matching.lists import DEFAULT_THRESHOLD, ListIndex
-from screening.matching.normalize import normalize_name
-from screening.matching.score import compare
 
 TOP_K = 20
 """Candidates given to nomenklatura's matchers per search query (yente scores limit x 10 candidates)."""

@@ -211,7 +211,7 @@ def perturbations(entry: ListEntry, listed: ListName) -> list[tuple[str, str]]:
 
 
 @lru_cache(maxsize=1)
-def full_index():  # noqa: ANN201 - imported lazily so that the helper loads without numpy work
+def full_index():
     """One ListIndex over every OFAC SDN and UN entry, shared by the test modules of a session."""
     from screening.matching.lists import ListIndex
 
@@ -219,7 +219,7 @@ def full_index():  # noqa: ANN201 - imported lazily so that the helper loads wit
 
 
 @lru_cache(maxsize=1)
-def dprk_index():  # noqa: ANN201
+def dprk_index():
     """A ListIndex over the DPRK entries only (the index == brute force tests score every name)."""
     from screening.matching.lists import ListIndex
 

@@ -2,7 +2,6 @@
 
 import numpy as np
 import pytest
-from tests.matching_support import dprk_entries, perturbations
 
 from screening.lists.model import EntryType, Strength
 from screening.matching.normalize import normalize_name
@@ -17,6 +16,7 @@ from screening.matching.score import (
     gate_passes,
     qualify,
 )
+from tests.matching_support import dprk_entries, perturbations
 
 
 def score(query: str, listed: str, person: bool = False) -> float:

@@ -23,16 +23,19 @@ from screening.matching.score import (
     KEY_MATCH,
     TOKEN_FLOOR,
     BatchScorer,
-    token_similarity,
     compare,
     qualify,
+    token_similarity,
 )
 
 __all__ = ["DEFAULT_THRESHOLD", "ListIndex", "ListMatch"]
 
 DEFAULT_THRESHOLD: float = 88.0
-"""Shipped threshold, chosen on bench/name_quality.py (see its report): on the DPRK-derived cases it keeps
-recall >= 0.98 with precision >= 0.95; lower thresholds start to flag ordinary 'Korea ... Trading' firms."""
+"""Shipped threshold, chosen on bench/name_quality.py: on the DPRK-derived cases (5,996 list names and
+perturbations searched among all 39k OFAC SDN + UN names, 800 ordinary company names) it finds 99.8% of
+the names (all aliases, case, order, legal-form and apostrophe variants; 99.1% of one-typo variants) with
+3 false hits; at 84 the typos all pass but false hits quadruple, above 90 two-letter-syllable typos are
+lost (recall 0.95). It is also where the nomenklatura and yente benchmarks peak (F1 0.805 and 0.998)."""
 
 FLOAT_MARGIN = 1e-6
 """The batch scorer sums in another order than compare(); candidates this close under the floor are kept."""
@@ -143,7 +146,7 @@ class ListIndex:
         return tuple(hit for hit in cached[1] if hit[3] >= floor)
 
     def search(
-        self, name: str, *, country: str | None = None, threshold: float = 88, limit: int = 5,
+        self, name: str, *, country: str | None = None, threshold: float = DEFAULT_THRESHOLD, limit: int = 5,
     ) -> list[ListMatch]:
         """The entries whose names match `name`, best first, one per entry, at most `limit`.
 
@@ -170,7 +173,7 @@ class ListIndex:
 
     def search_many(
         self, names: Sequence[str], countries: Sequence[str | None] | None = None, *,
-        threshold: float = 88, limit: int = 5,
+        threshold: float = DEFAULT_THRESHOLD, limit: int = 5,
     ) -> list[list[ListMatch]]:
         """search() for each name (with the country at the same position); repeated names are scored once."""
         if countries is not None and len(countries) != len(names):

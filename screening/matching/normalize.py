@@ -13,17 +13,21 @@ What it does, in order (each step is reported in NameForm.notes so a hit can be 
 3. Apostrophes of every kind (' ’ ‘ ` ´ ʼ ʻ) are deleted and hyphens become spaces, so McCune-Reischauer
    spellings meet their plain forms: Ch'o'ngsong == Chongsong == Ch'ŏngsŏng, 'Jong-un' ~ 'Jong Un'.
 4. Legal forms are recognised with rigour's org-types database (Co., Ltd., LLC, ООО, Pte. Ltd., SARL,
-   Aktiengesellschaft...) plus CJK suffixes (有限公司, 株式会社, 주식회사) and the bare English words rigour
-   leaves alone on purpose (company, corporation, co, inc, limited). They are removed from the tokens and kept
-   as a class: two names that differ only in legal form are the same name.
+   Aktiengesellschaft...) plus CJK suffixes (有限公司, 株式会社, 주식회사) and the bare words rigour leaves
+   alone on purpose (company, corporation, co, inc, limited; pte, ooo... when a phrase is broken up), also
+   with one typo when long ('CORPORATIION'). They are removed from the tokens and kept with their class for
+   the explanation: two names that differ only in legal form are the same name. Organisations only.
 5. Person names written 'LAST, First' (OFAC) are turned round to 'First LAST'; matching is insensitive to
-   token order anyway, the turn only makes the joined ('compact') form comparable.
-6. Tokens: number words and ordinals become digits ('third', '3rd' -> '3'); a run of single letters is an
-   acronym and is joined ('K.O.M.I.D.' -> 'komid').
+   token order anyway, the turn only makes the joined ('compact') form comparable. Persons only.
+6. Tokens: 'the', 'of', 'and', 'for' are dropped from organisation names; a run of single letters is an
+   acronym and is joined ('K.O.M.I.D.' -> 'komid', 'P.T.' -> 'pt', then a legal form).
 7. Each token gets a romanisation-insensitive key (token_key: Jong/Chong/Jeong, Kim/Gim, Ri/Lee/Yi,
-   Pak/Park...) and a flag saying whether it is a minor word: a generic business word, a country name or a
-   stopword for organisations ('korea', 'trading', 'general', 'company'...), a particle for persons ('al',
-   'bin', 'van'). Minor words weigh little and can never make a match on their own.
+   Pak/Park, Xi/Hsi, 'third'/'3rd' -> '3'...), a consonant skeleton (for names written in Arabic, Hebrew
+   or Syriac, which leave vowels out) and a flag saying whether it is a minor word: a generic business word,
+   a country or region name for organisations ('korea', 'trading', 'general', 'international'...), a
+   particle, title or patronymic for persons ('al', 'bin', 'Dr', 'Viktorovich'). Minor words weigh little
+   and can never make a match on their own.
+8. The gate keys: what a name must share with another to be compared at all (see score.gate_passes).
 """
 
 from __future__ import annotations
@@ -534,8 +538,8 @@ def normalize_name(name: str, person: bool = False) -> NameForm:
     minor = tuple(is_minor(w, person) for w in words)
     keys = tuple(token_key(w) for w in words)
     ident = _identifying(minor)
-    compacts = ("".join(words),)
-    cores = ("".join(words[i] for i in ident),)
+    compacts: tuple[str, ...] = ("".join(words),)
+    cores: tuple[str, ...] = ("".join(words[i] for i in ident),)
     joined: set[str] = set()
     if any(minor) and all(minor):  # only generic words: they meet other names exactly, never by a typo
         gate: frozenset[str] = frozenset()

@@ -2,24 +2,32 @@
 
 The score is the better of two views of the same pair, each of which forgives one kind of difference:
 
-* tokens: every token is paired with its most similar token on the other side (Jaro-Winkler, or a fixed
-  high score when the romanisation keys agree: Jong/Chong, Ri/Lee), and the similarities are averaged with
-  weights: generic words ('korea', 'trading', 'general') weigh MINOR_WEIGHT, the others 1. Order-free, and
-  a shared 'Korea ... Trading' adds little while a missing or different distinctive word costs a lot.
-* joined: the names with all spaces removed, compared character by character (Indel ratio, times
-  JOINED_FACTOR), for words split or merged ('KORYOLINK' / 'Koryo Link', 'CHONG CHON GANG' /
-  'Chongchongang') and for typos in short words, where one letter is a large part of the token but a small
+* tokens: the tokens of both names are paired one to one, most similar first (token_similarity: equal 1,
+  same romanisation key KEY_MATCH for Jong/Chong or Ri/Lee, else 1 - edits/length above TOKEN_FLOOR), and
+  the share of paired weight is the score. Generic words ('korea', 'trading', 'general') weigh
+  MINOR_WEIGHT, other words 1, so a shared 'Korea ... Trading' adds little while a missing or different
+  distinctive word costs a lot. Words one name adds to another found whole in it (an omission, from
+  OMISSION_MIN_TOKENS distinctive words) cost OMISSION_WEIGHT; a word against another word (a substitution)
+  costs in full. Order-free.
+* joined: the names with all spaces removed, compared letter by letter (Indel ratio, times JOINED_FACTOR,
+  and never above the same ratio of their identifying words alone), for words split or merged ('KORYOLINK'
+  / 'Koryo Link', 'CHONG CHON GANG' / 'Chongchongang'); a single typo anywhere in a name of ONE_EDIT_MIN_LEN
+  letters scores ONE_EDIT, since in a Korean syllable of two letters a typo is half the token but a small
   part of the name. Person names turned round ('KIM, Jong Un') are also joined in their written order.
 
-Before any of that, a gate (nomenklatura's blocking idea made part of the score, like OFAC's first-letter
-rule): the two names must share an identifying token (not a generic word), exactly, by romanisation key, or
-within one typo; or their joined forms must. A pair that fails the gate scores 0. The candidate index
-(index.py) enumerates exactly the list names that pass the gate, so searching the index and scoring every
-list name give the same hits at any threshold.
+Before any of that, a gate (nomenklatura's blocking idea made part of the score, as OFAC's first-letter
+rule is part of its): the two names must share an identifying token (not a generic word) by romanisation
+key or by a one-deletion variant (which every single typo gives), or their identifying words joined must be
+equal, or, for names in an abjad, a consonant skeleton. Names made only of generic words meet other names on
+exact words only. A pair that fails the gate scores 0; the candidate index (index.py) enumerates exactly the
+list names that pass it, so searching the index and scoring every list name give the same hits at any
+threshold.
 
-After the name score: numbers must agree ('WON SAN 2' is not 'WON SAN 3'), names of five letters or fewer
-must match exactly ('KOMID'), then the qualifiers: a weak alias is multiplied by WEAK_ALIAS_FACTOR, and a
-query country raises the score when the entry has it and lowers it when the entry has other countries.
+After the name score: numbers must agree ('WON SAN 2' is not 'WON SAN 3'), list names of SHORT_NAME letters
+or fewer must be matched exactly ('RGB'), then the qualifiers: a weak alias is multiplied by
+WEAK_ALIAS_FACTOR, and a query country raises the score when the entry has it and lowers it when the entry
+has other countries. compare() is the reference; BatchScorer computes the same views for many pairs at
+once and is used to find the few pairs worth a compare().
 """
 
 from __future__ import annotations
