@@ -112,6 +112,36 @@ class Evidence:
 
 
 @dataclass(frozen=True)
+class LinkEvidence(Evidence):
+    """Evidence of a cross-row rule: the normalised value shared and the rows (0-based, in screening order)
+    that share it, so the run can list each shared value once (ScreeningResult.links)."""
+
+    key: str = ""  # the normalised value the rows share ('GB29NWBK60161331926819', '+14155550132')
+    link_field: str = ""  # the field compared across rows (`field` may be joined with others by `all`)
+    linked: tuple[int, ...] = ()  # every row of the group, this one included
+
+
+@dataclass(frozen=True)
+class LinkedRow:
+    """A row of a link, as the user finds it: input file, sheet, row number, and the name written there."""
+
+    input: str
+    sheet: str
+    row: int
+    name: str
+
+
+@dataclass(frozen=True)
+class Link:
+    """One shared value and every row sharing it, found by a cross-row rule (rules/README.md, `shared`)."""
+
+    rule: str
+    field: str
+    value: str  # normalised
+    rows: tuple[LinkedRow, ...]
+
+
+@dataclass(frozen=True)
 class Source:
     """A public document a rule pack cites."""
 
@@ -200,6 +230,7 @@ class ScreeningResult:
     rules: list[RuleInfo]
     sources: list[Source]
     errors: list[RowError] = field(default_factory=list)
+    links: list[Link] = field(default_factory=list)  # cross-row groups; empty unless such a rule fired
 
     def counts(self) -> dict[str, int]:
         """Rows per band, every band present, in band order."""

@@ -10,6 +10,7 @@ from pathlib import Path
 
 from screening import __version__
 from screening.engine import compile_packs, evaluate
+from screening.engine.links import collect_links
 from screening.engine.lists import ListCatalog
 from screening.fields import FIELDS
 from screening.intake import read_inputs
@@ -119,6 +120,7 @@ def screen(
         rules=[c.info for c in compiled],
         sources=_sources(packs),
         errors=intake.errors,
+        links=collect_links(rows),
     )
 
 

@@ -8,7 +8,7 @@ spread back over the rows, so rules cost about as much as there are distinct cel
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 import numpy as np
 import pandas as pd
@@ -17,10 +17,16 @@ from screening.countries import country_name, to_iso2
 from screening.engine.lists import ListCatalog, country_codes_of, evaluate_identifiers, evaluate_names
 from screening.engine.terms import CodeMatcher, TermMatcher
 from screening.matching.names import NameIndex
-from screening.model import Evidence
+from screening.model import Evidence, LinkEvidence
 from screening.rulepacks.schema import (
     PLACE_FIELDS,
     SECTOR_TERM_FIELDS,
+    AccountCountryCondition,
+    CountriesDifferCondition,
+    NamesDifferCondition,
+    SameNameCondition,
+    SharedCondition,
+    ValuesDifferCondition,
     AllCondition,
     AnyCondition,
     CountryCondition,
@@ -110,6 +116,14 @@ class Compiler:
                 return self._watchlist(spec.list_, spec.threshold, spec.fields)
             case ListMatchCondition(list_match=spec):
                 return self._list_match(spec)
+            case CountriesDifferCondition() | AccountCountryCondition() | NamesDifferCondition() | ValuesDifferCondition():
+                from screening.engine import roster  # late: roster builds on this module
+
+                return roster.compile_condition(condition)
+            case SharedCondition() | SameNameCondition():
+                from screening.engine import links  # late: links builds on this module
+
+                return links.compile_condition(condition)
             case AllCondition(all=children):
                 return _all_of([self.compile(c) for c in children])
             case AnyCondition(any=children):
@@ -279,6 +293,15 @@ def join_evidence(parts: Sequence[Evidence | None]) -> Evidence | None:
     if len(present) == 1:
         return present[0]
     similarities = [p.similarity for p in present if p.similarity is not None]
+    linked = [p for p in present if isinstance(p, LinkEvidence)]
+    if linked:  # keep the cross-row group so the run's links still list it
+        return replace(
+            linked[0],
+            field=" + ".join(str(p.field) for p in present),
+            value=" | ".join(str(p.value) for p in present),
+            matched=" | ".join(str(p.matched) for p in present),
+            similarity=max(similarities) if similarities else None,
+        )
     return Evidence(
         field=" + ".join(str(p.field) for p in present),
         value=" | ".join(str(p.value) for p in present),

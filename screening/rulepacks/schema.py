@@ -24,7 +24,7 @@ Confidence = Literal["confirmed", "reported", "unverified"]
 FixedBand = Literal["review", "high", "critical"]
 Category = Literal[
     "location", "host-country", "sector", "sector-country", "place", "red-flag", "watchlist", "it-worker",
-    "sanctions-list",
+    "sanctions-list", "cross-row",
 ]
 
 _PACK_ID = r"^[a-z0-9][a-z0-9-]*$"
@@ -133,6 +133,117 @@ class ListMatchSpec(Strict):
         return self
 
 
+# ---------------------------------------------------------------- roster conditions (one row, two fields)
+
+
+class CountriesDifferSpec(Strict):
+    """A country named in `field` that none of the `against` fields names (login vs declared location)."""
+
+    field: FieldName
+    against: list[FieldName] = Field(min_length=1)
+    in_: list[CountryCode] = Field(default=[], alias="in")  # empty: any country of `field` counts
+
+    @model_validator(mode="after")
+    def _two_sides(self) -> CountriesDifferSpec:
+        if self.field in self.against:
+            raise ValueError(f"field '{self.field}' is compared with itself; name other fields in `against`")
+        return self
+
+
+class AccountCountrySpec(Strict):
+    """The country an account number carries: an IBAN's prefix (checksum verified) or a BIC's country."""
+
+    in_: list[CountryCode] = Field(alias="in", min_length=1)
+    fields: list[FieldName] = Field(default=["payment_account"], min_length=1)
+
+
+class NamesDifferSpec(Strict):
+    """Two fields naming a person, compared with the name matcher (order, case, legal forms ignored)."""
+
+    field: FieldName
+    against: FieldName = "name"
+    below: float = Field(ge=1, le=100)  # fires when the similarity is under this
+    at_least: float = Field(default=0, ge=0, le=100)  # ... and at least this (a variant, not another person)
+
+    @model_validator(mode="after")
+    def _sensible(self) -> NamesDifferSpec:
+        if self.field == self.against:
+            raise ValueError(f"field '{self.field}' is compared with itself; name another field in `against`")
+        if self.at_least >= self.below:
+            raise ValueError(f"at_least ({self.at_least:g}) must be below below ({self.below:g})")
+        return self
+
+
+Normaliser = Literal["account", "phone", "email", "address", "document", "text"]
+SameNameKey = Literal["date", "country", "text"]
+
+
+class ValuesDifferSpec(Strict):
+    """Two fields of a row holding different values once normalised (laptop address vs home address)."""
+
+    field: FieldName
+    against: FieldName
+    normalise: Normaliser
+
+    @model_validator(mode="after")
+    def _two_fields(self) -> ValuesDifferSpec:
+        if self.field == self.against:
+            raise ValueError(f"field '{self.field}' is compared with itself; name another field in `against`")
+        return self
+
+
+# ---------------------------------------------------------------- cross-row conditions (whole roster)
+
+
+class SharedSpec(Strict):
+    """One normalised value of `field` used by rows of several different names (screening/engine/links.py)."""
+
+    field: FieldName
+    normalise: Normaliser
+    min_names: int = Field(default=2, ge=2, le=1000)
+    name_field: FieldName = "name"
+    same_party: list[FieldName] = []  # rows with the same non-empty value here count as one party (an agency)
+    except_equal: list[FieldName] = []  # a row whose value equals its own value of these fields is left out
+
+
+class SameNameSpec(Strict):
+    """One normalised name written with different values of `differs` (dates of birth, nationalities)."""
+
+    differs: FieldName
+    normalise: SameNameKey
+    name_field: FieldName = "name"
+
+    @model_validator(mode="after")
+    def _two_fields(self) -> SameNameSpec:
+        if self.differs == self.name_field:
+            raise ValueError(f"'{self.differs}' is the name field itself; name another field in `differs`")
+        return self
+
+
+class CountriesDifferCondition(Strict):
+    countries_differ: CountriesDifferSpec
+
+
+class AccountCountryCondition(Strict):
+    account_country: AccountCountrySpec
+
+
+class NamesDifferCondition(Strict):
+    names_differ: NamesDifferSpec
+
+
+class ValuesDifferCondition(Strict):
+    values_differ: ValuesDifferSpec
+
+
+class SharedCondition(Strict):
+    shared: SharedSpec
+
+
+class SameNameCondition(Strict):
+    same_name: SameNameSpec
+
+
 class CountryCondition(Strict):
     country: CountrySpec
 
@@ -178,8 +289,8 @@ class NotCondition(Strict):
 
 
 OPERATORS: tuple[str, ...] = (
-    "country", "text", "pattern", "sector", "industry_code", "place", "watchlist", "list_match", "all", "any",
-    "not",
+    "country", "text", "pattern", "sector", "industry_code", "place", "watchlist", "list_match",
+    "countries_differ", "account_country", "names_differ", "values_differ", "shared", "same_name", "all", "any", "not",
 )
 
 
@@ -202,6 +313,12 @@ Condition = Annotated[
         Annotated[PlaceCondition, Tag("place")],
         Annotated[WatchlistCondition, Tag("watchlist")],
         Annotated[ListMatchCondition, Tag("list_match")],
+        Annotated[CountriesDifferCondition, Tag("countries_differ")],
+        Annotated[AccountCountryCondition, Tag("account_country")],
+        Annotated[NamesDifferCondition, Tag("names_differ")],
+        Annotated[ValuesDifferCondition, Tag("values_differ")],
+        Annotated[SharedCondition, Tag("shared")],
+        Annotated[SameNameCondition, Tag("same_name")],
         Annotated[AllCondition, Tag("all")],
         Annotated[AnyCondition, Tag("any")],
         Annotated[NotCondition, Tag("not")],
