@@ -27,6 +27,8 @@ from screening.rulepacks.schema import (
     ValuesDifferSpec,
 )
 
+SAME_NAME = 90.0  # a payee this similar to the row's agency is the agency (legal forms already ignored)
+
 # What a check says about one combination of cells: the evidence, or None.
 Check = Callable[[tuple[str, ...]], Evidence | None]
 
@@ -112,19 +114,21 @@ def names_differ(spec: NamesDifferSpec) -> Evaluator:
     """
 
     def check(cells: tuple[str, ...]) -> Evidence | None:
-        value, other = cells
+        value, other, *excepted = cells
         if not value.strip() or not other.strip():
             return None
         spelled = email_name(value) if "@" in value else value
         if not spelled:
             return None
+        if any(e.strip() and name_similarity(spelled, e)[0] >= SAME_NAME for e in excepted):
+            return None  # paid through the agency that placed the worker
         score, how = name_similarity(spelled, other)
         if not spec.at_least <= score < spec.below:
             return None
         matched = f"{spec.against}='{other}': names compared as {how}"
         return Evidence(spec.field, value, matched, score)
 
-    return _evaluate([spec.field, spec.against], check)
+    return _evaluate([spec.field, spec.against, *spec.except_same], check)
 
 
 def values_differ(spec: ValuesDifferSpec) -> Evaluator:

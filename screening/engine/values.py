@@ -17,7 +17,7 @@ import phonenumbers
 
 from screening.countries import is_iso2, to_iso2
 from screening.matching.normalize import NameForm, normalize_name
-from screening.matching.score import compare
+from screening.matching.score import NameScore, compare
 from screening.text import fold, simplify
 
 CACHE = 1 << 18  # distinct cells of a 100k-row roster fit
@@ -46,6 +46,7 @@ _BIC = re.compile(r"^[A-Z]{4}([A-Z]{2})[A-Z0-9]{2}(?:[A-Z0-9]{3})?$")
 _BIC_LABEL = re.compile(r"\b(?:BIC|SWIFT)(?:\s*code)?\s*[:#]?\s*([A-Za-z0-9]{8}(?:[A-Za-z0-9]{3})?)\b", re.IGNORECASE)
 _LIST_SPLIT = re.compile(r"\s*(?:[,;/|、，；]|\band\b|&|\n)\s*")
 _PARENTHESES = re.compile(r"\([^)]*\)")
+_INITIAL = re.compile(r"(?<![^\W\d_])[^\W\d_]\.?(?![^\W\d_])")  # a lone letter: 'Y.' in 'Oliver Y. Roberts'
 _GMAIL = frozenset({"gmail.com", "googlemail.com"})
 
 
@@ -269,6 +270,15 @@ def name_similarity(a: str, b: str) -> tuple[float, str]:
     person = compare(person_form(a), person_form(b))
     firm = compare(normalize_name(a), normalize_name(b))
     best = person if person.score >= firm.score else firm
+    mine, theirs = set(person_form(a).tokens), set(person_form(b).tokens)
+    if best.score < 100 and min(len(mine), len(theirs)) >= 2 and (mine <= theirs or theirs <= mine):
+        # 'Oliver Roberts' in 'Oliver Y. Roberts': a middle name or initial left out is the same name
+        best = NameScore(100.0, "subset", ("one name leaves out a middle name or initial",))
+    elif best.score < 100 and (_INITIAL.search(a) or _INITIAL.search(b)):
+        # 'Han Seo-yeon L.' ~ 'han seoyeon': compare again without the initials
+        plain = compare(person_form(_INITIAL.sub(" ", a)), person_form(_INITIAL.sub(" ", b)))
+        if plain.score > best.score:
+            best = NameScore(plain.score, plain.view, (*plain.notes, "initials set aside"))
     notes = list(best.notes)
     for form in (person_form(a), person_form(b)) if best is person else (normalize_name(a), normalize_name(b)):
         notes += [f"{form.written.strip()}: {n}" for n in form.notes]

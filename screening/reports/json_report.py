@@ -10,6 +10,7 @@ from screening.model import (
     BAND_LABELS,
     Evidence,
     Hit,
+    Link,
     RowError,
     RowResult,
     ScreeningResult,
@@ -20,7 +21,7 @@ from screening.text import cell_text
 def report_json(result: ScreeningResult) -> dict[str, Any]:
     """The report as plain Python data; keys and nesting follow the JSON report contract."""
     m = result.manifest
-    return {
+    report = {
         "manifest": {
             "tool_version": m.tool_version,
             "created_at": m.created_at,
@@ -35,6 +36,9 @@ def report_json(result: ScreeningResult) -> dict[str, Any]:
         "rows": [_row(r) for r in result.rows],
         "errors": [_error(e) for e in result.errors],
     }
+    if result.links:  # additive: only roster runs where a cross-row rule fired carry it
+        report["links"] = [_link(link) for link in result.links]
+    return report
 
 
 def render_json(result: ScreeningResult) -> bytes:
@@ -80,6 +84,15 @@ def _evidence(ev: Evidence) -> dict[str, Any]:
     # NaN/inf are not JSON; an unknown similarity is null.
     similarity = float(sim) if sim is not None and math.isfinite(sim) else None
     return {"field": ev.field, "value": ev.value, "matched": ev.matched, "similarity": similarity}
+
+
+def _link(link: Link) -> dict[str, Any]:
+    return {
+        "rule": link.rule,
+        "field": link.field,
+        "value": link.value,
+        "rows": [{"input": r.input, "sheet": r.sheet, "row": int(r.row), "name": r.name} for r in link.rows],
+    }
 
 
 def _error(err: RowError) -> dict[str, Any]:

@@ -82,6 +82,8 @@ def write_xlsx(result: ScreeningResult, fh: BinaryIO) -> None:
     _summary(_Cells(wb.create_sheet("Summary")), result)
     _flagged(_Cells(wb.create_sheet("Flagged")), result, cols)
     _all_rows(_Cells(wb.create_sheet("All rows")), result, cols)
+    if result.links:
+        _links(_Cells(wb.create_sheet("Links")), result)
     _rules(_Cells(wb.create_sheet("Rules")), result)
     _manifest(_Cells(wb.create_sheet("Manifest")), result)
     if result.errors:
@@ -291,6 +293,22 @@ def _rules(c: _Cells, result: ScreeningResult) -> None:
             c.text(confidence, "unverified" if confidence == UNVERIFIED else "top"),
             c.number(n_hits, "top"), c.text(src, "wrap"), c.text(description, "wrap"),
         ])
+
+
+def _links(c: _Cells, result: ScreeningResult) -> None:
+    """One line per shared value (cross-row rules), with every row that shares it."""
+    header = ["Rule", "Field", "Shared value (normalised)", "Rows", "Linked rows (input / sheet / row: name)"]
+    rows = [
+        (link.rule, link.field, link.value, len(link.rows),
+         "\n".join(f"{r.input} / {r.sheet} / row {r.row}: {r.name}" for r in link.rows))
+        for link in result.links
+    ]
+    c.widths(header, rows, cap=80)
+    c.table(header, len(rows))
+    c.ws.append(c.header(header))
+    for rule, field_name, value, count, linked in rows:
+        c.ws.append([c.text(rule, "top"), c.text(field_name, "top"), c.text(value, "top"),
+                     c.number(count, "top"), c.text(linked, "wrap")])
 
 
 def _source_line(source: Source | None, source_id: str) -> str:

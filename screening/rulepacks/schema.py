@@ -164,6 +164,7 @@ class NamesDifferSpec(Strict):
     against: FieldName = "name"
     below: float = Field(ge=1, le=100)  # fires when the similarity is under this
     at_least: float = Field(default=0, ge=0, le=100)  # ... and at least this (a variant, not another person)
+    except_same: list[FieldName] = []  # never fires when `field` names the same as one of these (the agency)
 
     @model_validator(mode="after")
     def _sensible(self) -> NamesDifferSpec:
