@@ -78,6 +78,10 @@ def screen(
         Optional[Path],
         typer.Option("--lists", help="Sanctions-list store; default: $SCREENING_LISTS_DIR, else the user's data folder."),
     ] = None,
+    decisions_db: Annotated[
+        Optional[str],
+        typer.Option("--decisions", help="Review database (path or URL): confirmed false positives are suppressed."),
+    ] = None,
 ) -> None:
     """Screen spreadsheets and write a flagged report."""
     from screening.reports import format_for, write_report
@@ -92,6 +96,8 @@ def screen(
         lists = lists_from_store(lists_dir)
         with _progress() as progress:
             result = run_screen(inputs, rules or [], sheet=sheet, overrides=overrides, lists=lists, progress=progress)
+            if decisions_db is not None:
+                result = _apply_decisions(result, decisions_db)
             written = write_report(result, target, report_format, inputs=inputs)
     except ValueError as exc:  # a bad --fail-on value
         raise fail(str(exc)) from None
@@ -107,6 +113,9 @@ def screen(
     typer.echo(f"Screened {len(result.rows)} rows from {files} file{'s' if files != 1 else ''}: {summary}.")
     if result.errors:
         typer.echo(f"{len(result.errors)} row problems are listed in the report's Errors section.")
+    suppressed = sum(len(row.suppressed) for row in result.rows)
+    if decisions_db is not None:
+        typer.echo(f"{suppressed} hit{'s' if suppressed != 1 else ''} suppressed by confirmed false-positive decisions.")
     if not lists.infos:
         typer.echo(
             "warning: no sanctions lists in the store, so names were checked against the rule packs' own "
@@ -310,6 +319,129 @@ def lists_update(
         typer.echo(EU_NOTE)
     if any(r.failed for r in results):
         raise typer.Exit(EXIT_ERROR)
+
+
+# ---------------------------------------------------------------- web page, users, review
+
+def _apply_decisions(result: object, db: str) -> object:
+    from screening.review import apply_decisions, open_db
+
+    return apply_decisions(result, open_db(db))  # type: ignore[arg-type]
+
+
+_DB_OPTION = typer.Option("--db", help="Review database: a file path or SQLAlchemy URL; default: $SCREENING_DB, "
+                          "else screening.db in the per-user data folder.")
+PASSWORD_ENV = "SCREENING_PASSWORD"
+
+users_app = typer.Typer(help="Local accounts for the web page: analyst, reviewer, admin.", no_args_is_help=True)
+app.add_typer(users_app, name="users")
+review_app = typer.Typer(help="Review decisions recorded outside the web page.", no_args_is_help=True)
+app.add_typer(review_app, name="review")
+
+
+def _read_password(from_stdin: bool, confirm: bool) -> str:
+    """--password-stdin, else $SCREENING_PASSWORD, else a hidden prompt on a terminal."""
+    if from_stdin:
+        return sys.stdin.readline().rstrip("\r\n")
+    env = os.environ.get(PASSWORD_ENV)
+    if env:
+        return env
+    if not sys.stdin.isatty():
+        raise fail(f"no password: pass --password-stdin and pipe it, or set {PASSWORD_ENV}")
+    return typer.prompt("Password", hide_input=True, confirmation_prompt=confirm)
+
+
+@users_app.command("add")
+def users_add(
+    name: Annotated[str, typer.Argument(help="Login name (letters, digits, . _ @ -).")],
+    role: Annotated[str, typer.Option("--role", help="analyst, reviewer or admin.")] = "analyst",
+    db: Annotated[Optional[str], _DB_OPTION] = None,
+    password_stdin: Annotated[bool, typer.Option("--password-stdin", help="Read the password from stdin.")] = False,
+) -> None:
+    """Create an account; the password is prompted for (or --password-stdin, or $SCREENING_PASSWORD)."""
+    from screening.review import add_user, open_db
+    from screening.review.users import check_password, check_role
+
+    try:
+        check_role(role)
+        password = _read_password(password_stdin, confirm=True)
+        check_password(password)
+        engine = open_db(db)
+        user = add_user(engine, name, role, password)
+    except ScreeningError as exc:
+        raise fail(str(exc)) from None
+    typer.echo(f"added {user.role} {user.name} to {engine.url.render_as_string(hide_password=True)}")
+
+
+@users_app.command("list")
+def users_list(db: Annotated[Optional[str], _DB_OPTION] = None) -> None:
+    """The accounts and their roles."""
+    from screening.review import open_db
+    from screening.review.users import list_users
+
+    try:
+        found = list_users(open_db(db))
+    except ScreeningError as exc:
+        raise fail(str(exc)) from None
+    if not found:
+        typer.echo("no users yet; create the first with: screening users add NAME --role admin")
+    for user in found:
+        typer.echo(f"{user.name}\t{user.role}")
+
+
+@review_app.command("import")
+def review_import(
+    report: Annotated[Path, typer.Argument(help="An xlsx report whose Flagged sheet has Disposition filled in.")],
+    reviewer: Annotated[Optional[str], typer.Option("--reviewer", help="The account the decisions are recorded as.")] = None,
+    db: Annotated[Optional[str], _DB_OPTION] = None,
+    password_stdin: Annotated[bool, typer.Option("--password-stdin", help="Read the password from stdin.")] = False,
+) -> None:
+    """Record the report's dispositions as proposals; a second reviewer confirms them in the web page."""
+    from screening.review import authenticate, open_db
+    from screening.review.importer import import_report
+
+    if not reviewer:
+        raise fail("--reviewer NAME is required: the account the decisions are recorded as")
+    try:
+        engine = open_db(db)
+        user = authenticate(engine, reviewer, _read_password(password_stdin, confirm=False))
+        if user is None:
+            raise ScreeningError(f"wrong user name or password for --reviewer {reviewer}")
+        summary = import_report(engine, report, user)
+    except ScreeningError as exc:
+        raise fail(str(exc)) from None
+    typer.echo(
+        f"{summary.rows} rows with a disposition: {summary.proposed} proposals recorded as {user.name}, "
+        f"{summary.already} already recorded; {summary.skipped} rows left pending."
+    )
+    if summary.proposed:
+        typer.echo("Each proposal needs a second, different reviewer: confirm or reject it in the web page (Review).")
+
+
+@app.command()
+def serve(
+    host: Annotated[str, typer.Option("--host", help="Address to listen on; keep 127.0.0.1 unless behind a proxy.")] = "127.0.0.1",
+    port: Annotated[int, typer.Option("--port", help="TCP port.")] = 8000,
+    db: Annotated[Optional[str], _DB_OPTION] = None,
+    lists_dir: Annotated[Optional[Path], typer.Option("--lists", help="Sanctions-list store the page screens against.")] = None,
+    data: Annotated[
+        Optional[Path], typer.Option("--data", help="Private folder for uploads and reports; default: beside the database.")
+    ] = None,
+    max_upload_mb: Annotated[int, typer.Option("--max-upload-mb", help="Largest upload accepted, in MB.")] = 50,
+) -> None:
+    """Start the web page for upload, screening, downloads and four-eyes review."""
+    try:
+        import uvicorn
+
+        from screening.web.app import create_app
+        from screening.web.config import WebConfig
+
+        config = WebConfig.build(db=db, lists=lists_dir, data=data, max_upload_mb=max_upload_mb)
+        web = create_app(config)
+    except ScreeningError as exc:
+        raise fail(str(exc)) from None
+    typer.echo(f"screening web page on http://{host}:{port}/ (database {config.db_shown}); Ctrl+C stops it")
+    uvicorn.run(web, host=host, port=port, log_level="warning", proxy_headers=False)
 
 
 def main() -> None:

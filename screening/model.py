@@ -109,6 +109,10 @@ class Evidence:
     value: str | None
     matched: str | None
     similarity: float | None = None
+    # For a sanctions-list hit: which list and which entry (the publisher's id), so a review decision
+    # can be tied to that entry in that list version (screening.review.keys).
+    list_source: str | None = None
+    list_entry: str | None = None
 
 
 @dataclass(frozen=True)
@@ -178,6 +182,18 @@ class Hit:
 
 
 @dataclass(frozen=True)
+class Suppression:
+    """A hit left out of the score because an earlier, confirmed false-positive decision covers it."""
+
+    hit: Hit
+    decision_id: int  # the proposal's id in the decision log
+    proposed_by: str
+    confirmed_by: str
+    confirmed_at: str  # ISO 8601 UTC
+    reason: str
+
+
+@dataclass(frozen=True)
 class RowResult:
     input: str
     sheet: str
@@ -188,6 +204,8 @@ class RowResult:
     score: int
     band: Band
     hits: tuple[Hit, ...]
+    # Hits a confirmed false-positive decision covers (screening.review.suppress): shown, not scored.
+    suppressed: tuple[Suppression, ...] = ()
 
     @property
     def flagged(self) -> bool:

@@ -96,7 +96,7 @@ def name_evidence(field_name: str, value: str, match: ListMatch) -> Evidence:
         text += f" (as {matched.kind} '{matched.name}'" + (", weak alias" if matched.strength == "weak" else "") + ")"
     if match.explanation:
         text += "; " + "; ".join(match.explanation)
-    return Evidence(field_name, value, text, round(float(match.score), 1))
+    return Evidence(field_name, value, text, round(float(match.score), 1), entry.source, entry.id)
 
 
 def evaluate_names(
@@ -133,7 +133,8 @@ def evaluate_identifiers(identifiers: dict[str, ListEntry], field_name: str, cod
             key = normalize_identifier(part)
             entry = identifiers.get(key) if len(key) >= MIN_IDENTIFIER_CHARS else None
             if entry is not None:
-                per_value[i] = Evidence(field_name, text, f"{describe_entry(entry)}; exact identifier {part.strip()}", 100.0)
+                per_value[i] = Evidence(field_name, text, f"{describe_entry(entry)}; exact identifier {part.strip()}", 100.0,
+                                        entry.source, entry.id)
                 break
     return per_value[codes] if len(codes) else np.full(0, None, dtype=object)
 

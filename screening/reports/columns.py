@@ -99,6 +99,20 @@ def evidence_line(ev: Evidence) -> str:
     return text
 
 
+def suppressed_text(row: RowResult, sep: str = "; ") -> str:
+    """Hits set aside by a confirmed false-positive decision, each with who, when and why."""
+    return sep.join(
+        f"{s.hit.rule}: {evidence_line(s.hit.evidence)} [false positive #{s.decision_id}, proposed by "
+        f"{s.proposed_by}, confirmed by {s.confirmed_by} {s.confirmed_at}: {s.reason}]"
+        for s in row.suppressed
+    )
+
+
+def has_suppressed(result: ScreeningResult) -> bool:
+    """Reports add their Suppressed column only when decisions set a hit aside (other reports stay as they were)."""
+    return any(row.suppressed for row in result.rows)
+
+
 def evidence_text(row: RowResult) -> str:
     return "; ".join(evidence_line(h.evidence) for h in row.hits)
 

@@ -9,7 +9,7 @@ from typing import BinaryIO
 from screening.model import ScreeningResult
 
 from .cells import csv_safe
-from .columns import FIXED_COLUMNS, columns_for, evidence_text, rule_ids
+from .columns import FIXED_COLUMNS, columns_for, evidence_text, has_suppressed, rule_ids, suppressed_text
 
 
 def write_csv(result: ScreeningResult, fh: BinaryIO) -> None:
@@ -20,10 +20,12 @@ def write_csv(result: ScreeningResult, fh: BinaryIO) -> None:
         # Every text quoted (numbers not): an Excel whose list separator is ';' then cannot split
         # a cell like `x;=cmd|...` in two and run the second half as a formula.
         out = csv.writer(text, quoting=csv.QUOTE_NONNUMERIC)
-        out.writerow([*FIXED_COLUMNS, *cols.fields, *(csv_safe(h) for h in cols.extras)])
+        suppressed = has_suppressed(result)  # the column is added only when decisions set hits aside
+        out.writerow([*FIXED_COLUMNS, *cols.fields, *(csv_safe(h) for h in cols.extras),
+                      *(["suppressed"] if suppressed else [])])
         for row in result.rows:
             texts = [rule_ids(row), cols.reasons(row), evidence_text(row),
-                     *cols.field_values(row), *cols.extra_values(row)]
+                     *cols.field_values(row), *cols.extra_values(row), *([suppressed_text(row)] if suppressed else [])]
             # row, band and score are ours (numbers and band names): never escaped.
             out.writerow([csv_safe(row.input), csv_safe(row.sheet), int(row.row), row.band.label,
                           int(row.score), *(csv_safe(t) for t in texts)])

@@ -62,6 +62,8 @@ def _page(result: ScreeningResult) -> Iterator[str]:
     )
     yield from _summary(result)
     yield from _flagged(result, columns_for(result))
+    if any(r.suppressed for r in result.rows):
+        yield from _suppressed(result)
     yield from _rules(result)
     if result.errors:
         yield from _errors(result)
@@ -102,6 +104,17 @@ def _flagged(result: ScreeningResult, cols: Columns) -> Iterator[str]:
         ]
         yield "<tr>" + "".join(cells) + "</tr>\n"
     yield "</table>\n"
+
+
+def _suppressed(result: ScreeningResult) -> Iterator[str]:
+    """Hits set aside by confirmed false-positive decisions: shown with the decision, not scored."""
+    rows = [(r, s) for r in result.rows for s in r.suppressed]
+    yield f"<h2 id=\"suppressed\">Suppressed by earlier decisions ({len(rows)})</h2>\n"
+    yield from _table(
+        ["Input", "Sheet", "Row", "Rule", "Evidence", "Decision", "Proposed by", "Confirmed by", "Confirmed at", "Reason"],
+        ((r.input, r.sheet, r.row, s.hit.rule, evidence_line(s.hit.evidence), f"false positive #{s.decision_id}",
+          s.proposed_by, s.confirmed_by, s.confirmed_at, s.reason) for r, s in rows),
+    )
 
 
 def _hit(cols: Columns, hit: Hit) -> str:

@@ -14,6 +14,7 @@ from screening.model import (
     RowError,
     RowResult,
     ScreeningResult,
+    Suppression,
 )
 from screening.text import cell_text
 
@@ -52,6 +53,19 @@ def write_json(result: ScreeningResult, fh: BinaryIO) -> None:
 
 
 def _row(row: RowResult) -> dict[str, Any]:
+    data = _row_contract(row)
+    if row.suppressed:  # additive: only rows with hits a confirmed false positive set aside
+        data["suppressed"] = [_suppressed(s) for s in row.suppressed]
+    return data
+
+
+def _suppressed(s: Suppression) -> dict[str, Any]:
+    return {**_hit(s.hit), "decision": {
+        "id": s.decision_id, "decision": "false positive", "proposed_by": s.proposed_by,
+        "confirmed_by": s.confirmed_by, "confirmed_at": s.confirmed_at, "reason": s.reason}}
+
+
+def _row_contract(row: RowResult) -> dict[str, Any]:
     return {
         "input": row.input,
         "sheet": row.sheet,

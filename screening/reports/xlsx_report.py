@@ -38,8 +38,10 @@ from .columns import (
     Columns,
     columns_for,
     evidence_line,
+    has_suppressed,
     hit_counts,
     review_order,
+    suppressed_text,
 )
 
 EXCEL_MAX_ROWS = 1_048_576
@@ -214,23 +216,25 @@ def _band_chart(ws: WriteOnlyWorksheet, header_row: int) -> BarChart:
     return chart
 
 
-def _row_header(cols: Columns) -> list[str]:
-    return ["Band", "Score", "Input", "Sheet", "Row", "Rules", "Reasons", "Evidence", *cols.fields, *cols.extras]
+def _row_header(cols: Columns, suppressed: bool = False) -> list[str]:
+    return ["Band", "Score", "Input", "Sheet", "Row", "Rules", "Reasons", "Evidence", *cols.fields, *cols.extras,
+            *(["Suppressed"] if suppressed else [])]
 
 
-def _row_values(r: RowResult, cols: Columns, sep: str) -> list[Any]:
+def _row_values(r: RowResult, cols: Columns, sep: str, suppressed: bool = False) -> list[Any]:
     return [r.band.label, r.score, r.input, r.sheet, r.row,
             sep.join(h.rule for h in r.hits), sep.join(cols.reason(h) for h in r.hits),
             sep.join(evidence_line(h.evidence) for h in r.hits),
-            *cols.field_values(r), *cols.extra_values(r)]
+            *cols.field_values(r), *cols.extra_values(r), *([suppressed_text(r, sep)] if suppressed else [])]
 
 
 def _flagged(c: _Cells, result: ScreeningResult, cols: Columns) -> None:
     ws = c.ws
     rows = review_order(result.rows)
-    header = [*_row_header(cols), *REVIEW_COLUMNS]
+    suppressed = has_suppressed(result)
+    header = [*_row_header(cols, suppressed), *REVIEW_COLUMNS]
     # One hit per line in this sheet: it is where auditors read them.
-    values = [_row_values(r, cols, "\n") for r in rows]
+    values = [_row_values(r, cols, "\n", suppressed) for r in rows]
     c.widths(header, values)
     for name in REVIEW_COLUMNS:
         dim = ws.column_dimensions[get_column_letter(header.index(name) + 1)]
@@ -255,12 +259,13 @@ def _flagged(c: _Cells, result: ScreeningResult, cols: Columns) -> None:
 
 def _all_rows(c: _Cells, result: ScreeningResult, cols: Columns) -> None:
     ws = c.ws
-    header = _row_header(cols)
-    c.widths(header, [_row_values(r, cols, "; ") for r in result.rows[:200]], cap=40)
+    suppressed = has_suppressed(result)
+    header = _row_header(cols, suppressed)
+    c.widths(header, [_row_values(r, cols, "; ", suppressed) for r in result.rows[:200]], cap=40)
     c.table(header, len(result.rows))
     ws.append(c.header(header))
     for r in result.rows:
-        v = _row_values(r, cols, "; ")
+        v = _row_values(r, cols, "; ", suppressed)
         ws.append([c.text(v[0], f"band:{v[0]}"), int(v[1]), c.text(v[2]), c.text(v[3]), int(v[4]),
                    *(c.text(t) for t in v[5:])])
 
