@@ -115,8 +115,8 @@ def names_differ(spec: NamesDifferSpec) -> Evaluator:
 
     def check(cells: tuple[str, ...]) -> Evidence | None:
         value, other, *excepted = cells
-        if not value.strip() or not other.strip():
-            return None
+        if value == other or not value.strip() or not other.strip():
+            return None  # one name written once is 100 similar: never under `below`
         spelled = email_name(value) if "@" in value else value
         if not spelled:
             return None

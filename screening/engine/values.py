@@ -50,9 +50,17 @@ _INITIAL = re.compile(r"(?<![^\W\d_])[^\W\d_]\.?(?![^\W\d_])")  # a lone letter:
 _GMAIL = frozenset({"gmail.com", "googlemail.com"})
 
 
+LONGEST_PLACEHOLDER = max(len(p) for p in PLACEHOLDERS) + 4  # room for punctuation and spaces
+
+
 def is_placeholder(cell: str) -> bool:
-    key = simplify(cell)
-    return not key or key in PLACEHOLDERS or len(set(_ALNUM.sub("", cell))) <= 1
+    """Empty, one character repeated ('000000', '---'), or a word such as 'N/A' or 'same as home'."""
+    alnum = _ALNUM.sub("", cell)
+    if len(set(alnum)) <= 1:
+        return True
+    if len(cell) > LONGEST_PLACEHOLDER or any(ch.isdigit() for ch in alnum):
+        return False  # placeholders are short words: most cells are decided without folding them
+    return simplify(cell) in PLACEHOLDERS
 
 
 # ---------------------------------------------------------------- identifiers
@@ -88,6 +96,12 @@ def normalise_phone(cell: str, region: str | None = None) -> str | None:
     text = cell.strip()
     if text.startswith("00"):
         text = "+" + text[2:]
+    if text.startswith("+") and "(0)" not in text:
+        # Written internationally, the digits are the E.164 number already; only a '(0)' trunk prefix
+        # ('+44 (0)7700...') needs libphonenumber, which costs far more per number.
+        digits = _DIGITS.sub("", text)
+        if 8 <= len(digits) <= 15:
+            return "+" + digits
     try:
         number = phonenumbers.parse(text, region if region and not text.startswith("+") else None)
         if phonenumbers.is_possible_number(number):
@@ -138,7 +152,8 @@ def normalise_address(cell: str) -> str | None:
     if is_placeholder(cell):
         return None
     parts = [p for p in re.split(r"[,\n]", cell) if p.strip()]
-    if len(parts) > 1 and to_iso2(parts[-1]) is not None and len(simplify(parts[-1]).split()) <= 3:
+    last = parts[-1] if len(parts) > 1 else ""
+    if last and not any(ch.isdigit() for ch in last) and len(last.split()) <= 3 and to_iso2(last) is not None:
         parts = parts[:-1]  # 'USA' / 'United States' / 'Deutschland' at the end says nothing more
     words = [_ADDRESS_WORDS.get(w, w) for w in simplify(" ".join(parts)).split()]
     text = " ".join(w for w in words if w)
@@ -257,16 +272,44 @@ def person_form(name: str) -> NameForm:
     return normalize_name(name, person=True)
 
 
+_WORD_BREAKS = re.compile(r"[\W_]+")
+
+
+def _ascii_words(name: str) -> list[str]:
+    """The words of a plain ASCII name as the name matcher reads them: lower case, apostrophes dropped."""
+    return _WORD_BREAKS.sub(" ", name.replace("'", "").lower()).split()
+
+
 @lru_cache(maxsize=CACHE)
 def name_key(name: str) -> str:
-    """The name's words, folded, transliterated and sorted: 'KIM, Jong' and 'Jong Kim' give 'jong kim'."""
-    return " ".join(sorted(person_form(name).tokens))
+    """The name's words, folded, transliterated and sorted: 'KIM, Jong' and 'Jong Kim' give 'jong kim'.
+    Plain ASCII names take a short cut that gives the same words without the full name normaliser."""
+    folded = name if name.isascii() else fold(name)
+    words = _ascii_words(folded) if folded.isascii() else list(person_form(name).tokens)
+    return " ".join(sorted(words))
+
+
+def quick_same(a: str, b: str) -> bool:
+    """True when two names are surely one name without the matcher: the same words in any order, or one
+    a part of the other with only initials or middle names left out (both of two words or more)."""
+    a, b = (n if n.isascii() else fold(n) for n in (a, b))  # 'Müller' -> 'muller'
+    if not (a.isascii() and b.isascii()):
+        return False  # Hangul, Han, Cyrillic: the matcher transliterates them
+    mine, theirs = _ascii_words(a), _ascii_words(b)
+    if sorted(mine) == sorted(theirs) or "".join(mine) == "".join(theirs):  # 'Ji-ho' ~ 'jiho'
+        return True
+    mine_set, theirs_set = set(mine), set(theirs)
+    if min(len(mine_set), len(theirs_set)) < 2:
+        return False
+    return mine_set <= theirs_set or theirs_set <= mine_set
 
 
 @lru_cache(maxsize=CACHE)
 def name_similarity(a: str, b: str) -> tuple[float, str]:
     """0-100 similarity of two names as persons or as firms (the better), with what normalisation did:
     word order, 'LAST, First', case, accents, transliteration and legal forms ('Jong Kim LLC') are ignored."""
+    if quick_same(a, b):
+        return 100.0, f"{name_key(a)} ~ {name_key(b)} (the same words, in any order)"
     person = compare(person_form(a), person_form(b))
     firm = compare(normalize_name(a), normalize_name(b))
     best = person if person.score >= firm.score else firm
