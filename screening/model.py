@@ -137,9 +137,9 @@ class LinkedRow:
 
 @dataclass(frozen=True)
 class Link:
-    """One shared value and every row sharing it, found by a cross-row rule (rules/README.md, `shared`)."""
+    """One shared value and every row sharing it, found by cross-row rules (rules/README.md, `shared`)."""
 
-    rule: str
+    rules: tuple[str, ...]  # every rule that linked these rows on this value (2 names / 3 names...)
     field: str
     value: str  # normalised
     rows: tuple[LinkedRow, ...]

@@ -73,7 +73,7 @@ def test_every_planted_cluster_is_found_with_all_its_rows(result: ScreeningResul
         named = {n for n in numbers if f"/ row {n} (" in hit.evidence.matched}
         assert named == numbers - {row.row}, f"row {row.row}: evidence names {named}, not {numbers - {row.row}}"
         assert row.band >= Band.REVIEW
-    [link] = [link for link in result.links if link.rule == plant.rule]
+    [link] = [link for link in result.links if plant.rule in link.rules]
     assert {r.row for r in link.rows} == numbers
     assert all(r.input == ROSTER.name and r.sheet == make_roster.SHEET and r.name for r in link.rows)
 
@@ -111,8 +111,8 @@ def test_single_signals_are_review_at_most(result: ScreeningResult) -> None:
 
 def test_links_reach_the_json_and_the_workbook(result: ScreeningResult, tmp_path: Path) -> None:
     data = report_json(result)
-    assert {l["rule"] for l in data["links"]} >= {p.rule for p in CLUSTERS}
-    account = next(l for l in data["links"] if l["rule"] == "ROSTER-LINK-001")
+    assert {r for l in data["links"] for r in l["rules"]} >= {p.rule for p in CLUSTERS}
+    account = next(l for l in data["links"] if "ROSTER-LINK-001" in l["rules"])
     assert account["field"] == "payment_account" and account["value"] == "DE44500105175407324931"
     assert len(account["rows"]) == 3 and set(account["rows"][0]) == {"input", "sheet", "row", "name"}
 
@@ -121,10 +121,10 @@ def test_links_reach_the_json_and_the_workbook(result: ScreeningResult, tmp_path
     wb = load_workbook(out, read_only=True)
     assert "Links" in wb.sheetnames
     lines = list(wb["Links"].iter_rows(values_only=True))
-    assert lines[0][:4] == ("Rule", "Field", "Shared value (normalised)", "Rows")
-    phone = next(line for line in lines[1:] if line[0] == "ROSTER-LINK-002")
-    assert phone[2] == "+17025550147" and phone[3] == 3
-    assert all(f"row {r.row}: {r.name}" in phone[4] for r in next(l for l in result.links if l.rule == "ROSTER-LINK-002").rows)
+    assert lines[0][:4] == ("Rules", "Field", "Shared value (normalised)", "Rows")
+    [phone] = [line for line in lines[1:] if line[1] == "phone"]  # one line per shared value
+    assert phone[0] == "ROSTER-LINK-002, ROSTER-LINK-009" and phone[2] == "+17025550147" and phone[3] == 3
+    assert all(f"row {r.row}: {r.name}" in phone[4] for r in next(l for l in result.links if l.field == "phone").rows)
 
 
 def test_a_supplier_file_has_no_links_and_no_links_sheet(tmp_path: Path) -> None:
@@ -133,3 +133,13 @@ def test_a_supplier_file_has_no_links_and_no_links_sheet(tmp_path: Path) -> None
     out = tmp_path / "suppliers.xlsx"
     write_report(result, out)
     assert "Links" not in load_workbook(out, read_only=True).sheetnames
+
+
+@pytest.mark.parametrize("suffix", ["csv", "html"])
+def test_csv_and_html_evidence_name_the_linked_rows(result: ScreeningResult, tmp_path: Path, suffix: str) -> None:
+    out = write_report(result, tmp_path / f"roster.{suffix}")
+    text = out.read_text(encoding="utf-8-sig")
+    [link] = [l for l in result.links if l.field == "payment_account"]
+    assert "DE44500105175407324931" in text
+    for row in link.rows:
+        assert f"row {row.row} (" in text

@@ -297,21 +297,23 @@ def describe_rows(frame: Frame, rows: Sequence[int], names: np.ndarray, extra: s
 
 
 def collect_links(rows: Sequence[RowResult]) -> list[Link]:
-    """Each shared value once, with every row sharing it, in the order the rows were screened.
+    """Each shared value once (with every rule that linked on it) and every row sharing it, in screening order.
 
     `rows` must be in screening order: a LinkEvidence names its group by those positions.
     """
-    found: dict[tuple[str, str, str], set[int]] = {}
+    found: dict[tuple[str, str], tuple[dict[str, None], set[int]]] = {}
     for row in rows:
         for hit in row.hits:
             ev = hit.evidence
             if isinstance(ev, LinkEvidence) and ev.linked:
-                found.setdefault((hit.rule, ev.link_field, ev.key), set()).update(ev.linked)
+                rules, members = found.setdefault((ev.link_field, ev.key), ({}, set()))
+                rules[hit.rule] = None
+                members.update(ev.linked)
     links = []
-    for (rule, field_name, key), members in found.items():
+    for (field_name, key), (rules, members) in found.items():
         linked = tuple(
             LinkedRow(rows[i].input, rows[i].sheet, int(rows[i].row), str(rows[i].fields.get("name", "")))
             for i in sorted(members)
         )
-        links.append(Link(rule, field_name, key, linked))
+        links.append(Link(tuple(rules), field_name, key, linked))
     return links

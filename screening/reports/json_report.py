@@ -102,7 +102,7 @@ def _evidence(ev: Evidence) -> dict[str, Any]:
 
 def _link(link: Link) -> dict[str, Any]:
     return {
-        "rule": link.rule,
+        "rules": list(link.rules),
         "field": link.field,
         "value": link.value,
         "rows": [{"input": r.input, "sheet": r.sheet, "row": int(r.row), "name": r.name} for r in link.rows],

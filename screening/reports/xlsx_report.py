@@ -302,9 +302,9 @@ def _rules(c: _Cells, result: ScreeningResult) -> None:
 
 def _links(c: _Cells, result: ScreeningResult) -> None:
     """One line per shared value (cross-row rules), with every row that shares it."""
-    header = ["Rule", "Field", "Shared value (normalised)", "Rows", "Linked rows (input / sheet / row: name)"]
+    header = ["Rules", "Field", "Shared value (normalised)", "Rows", "Linked rows (input / sheet / row: name)"]
     rows = [
-        (link.rule, link.field, link.value, len(link.rows),
+        (", ".join(link.rules), link.field, link.value, len(link.rows),
          "\n".join(f"{r.input} / {r.sheet} / row {r.row}: {r.name}" for r in link.rows))
         for link in result.links
     ]
