@@ -3,6 +3,7 @@ mapping, background screening, downloads, four-eyes decisions, CSRF and role che
 
 from __future__ import annotations
 
+import csv
 import io
 import json
 import re
@@ -383,3 +384,46 @@ def test_confirmed_false_positive_is_suppressed_on_rescreen(web: TestClient, run
     rows = [r for r in report["rows"] if r["fields"]["name"] == "Ulaanbaatar Construction Group LLC"]
     assert rows[0]["suppressed"][0]["decision"]["confirmed_by"] == "rita"
     assert rows[0]["score"] < 33  # the suppressed hit no longer counts
+
+
+def test_decision_log_downloads_as_csv(web: TestClient, run: dict) -> None:
+    analyst, a_csrf = client_for(web, "ana")
+    row, hit = _row_hit(analyst.get(f"/runs/{run['id']}").text, "Selangor Build Contractors Sdn Bhd")
+    _propose(analyst, a_csrf, run["id"], row, hit, "escalate", "=HYPERLINK(\"http://x\",\"y\") needs checking")
+    response = analyst.get("/log.csv")
+    assert response.status_code == 200 and "attachment" in response.headers["content-disposition"]
+    rows = list(csv.reader(io.StringIO(response.content.decode("utf-8-sig"))))
+    assert rows[0][:5] == ["id", "at", "user", "role", "kind"]
+    mine = [r for r in rows[1:] if r[8] == "Selangor Build Contractors Sdn Bhd"]
+    assert mine and mine[-1][4] == "propose" and mine[-1][7].startswith("'=HYPERLINK")  # never a formula
+    assert TestClient(web.app).get("/log.csv", follow_redirects=False).status_code == 303
+
+
+def test_mapping_preview_shows_first_values(web: TestClient, run: dict) -> None:
+    client, _ = client_for(web, "ana")
+    page = client.get(run["upload"]).text
+    assert "Hunchun Dongyang Seafood Industry &amp; Trade Co., Ltd." in page
+
+
+def test_suppressed_hit_can_be_revisited(web: TestClient, run: dict) -> None:
+    analyst, a_csrf = client_for(web, "ana")
+    reviewer, r_csrf = client_for(web, "rita")
+    row, hit = _row_hit(analyst.get(f"/runs/{run['id']}").text, "Saigon Star Garment Co., Ltd.")
+    proposal = _propose(analyst, a_csrf, run["id"], row, hit, reason="garment firm with local staff")
+    assert reviewer.post(f"/proposals/{proposal}/confirm", data={"csrf_token": r_csrf}).status_code == 200
+    new_id = analyst.post(f"/runs/{run['id']}/rescreen", data={"csrf_token": a_csrf},
+                          follow_redirects=False).headers["location"].rsplit("/", 1)[-1]
+    assert wait_done(analyst, new_id)["status"] == "done"
+    page = analyst.get(f"/runs/{new_id}").text
+    body = page.split('data-name="Saigon Star Garment Co., Ltd."', 1)[1].split("</tbody>", 1)[0]
+    row = re.search(r'name="row" value="(\d+)"', body).group(1)  # type: ignore[union-attr]
+    suppressed_ref = re.search(r'name="hit" value="(s\d+)"', body).group(1)  # type: ignore[union-attr]
+    # New facts: a true match, confirmed by a second reviewer, is in force from the next screening.
+    reversal = _propose(analyst, a_csrf, new_id, row, suppressed_ref, "true match", "new audit found DPRK workers")
+    assert reviewer.post(f"/proposals/{reversal}/confirm", data={"csrf_token": r_csrf}).status_code == 200
+    third = analyst.post(f"/runs/{new_id}/rescreen", data={"csrf_token": a_csrf},
+                         follow_redirects=False).headers["location"].rsplit("/", 1)[-1]
+    assert wait_done(analyst, third)["status"] == "done"
+    report = analyst.get(f"/runs/{third}/report.json").json()
+    saigon = next(r for r in report["rows"] if r["fields"]["name"] == "Saigon Star Garment Co., Ltd.")
+    assert "suppressed" not in saigon

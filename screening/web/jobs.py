@@ -39,6 +39,7 @@ from screening.web.config import WebConfig
 _ID = re.compile(r"^[A-Za-z0-9_-]{16,64}$")
 _CONTROL = re.compile(r"[\x00-\x1f\x7f]")
 ACCEPTED = ".xlsx, .xlsm, .xls, .ods, .csv"
+SAMPLE_VALUES = 3
 ACCEPTED_FORMATS = frozenset({"xlsx", "xls", "ods", "csv", "xlsb"})
 
 
@@ -70,6 +71,18 @@ class Upload:
     size: int
     sha256: str
     tables: list[Table] = field(default_factory=list)
+    samples: list[list[list[str]]] = field(default_factory=list)  # per table, per column: first cell values
+
+    def read(self) -> None:
+        """Detected tables and a few values per column, for the mapping preview."""
+        intake = read_inputs([self.path])
+        self.tables = intake.tables
+        self.samples = [[[] for _ in t.headers] for t in intake.tables]
+        for table_index, cells in zip(intake.records["table"].tolist(), intake.records["cells"].tolist()):
+            columns = self.samples[int(table_index)]
+            for column, value in enumerate(cells[: len(columns)]):
+                if value and len(columns[column]) < SAMPLE_VALUES:
+                    columns[column].append(str(value)[:60])
 
 
 @dataclass
@@ -132,7 +145,7 @@ class Jobs:
             staging.rename(path)
             upload = Upload(upload_id, name, owner, path, size, digest.hexdigest())
             try:
-                upload.tables = read_inputs([path]).tables
+                upload.read()
             except ScreeningError as exc:
                 raise UploadError(_relabel_message(str(exc), path, name)) from None
         except BaseException:
@@ -157,9 +170,9 @@ class Jobs:
         path = folder / meta["file"]
         upload = Upload(upload_id, meta["name"], meta["owner"], path, meta["size"], meta["sha256"])
         try:
-            upload.tables = read_inputs([path]).tables
+            upload.read()
         except ScreeningError:
-            upload.tables = []
+            upload.tables, upload.samples = [], []
         return upload
 
     # ---- runs
