@@ -16,6 +16,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from screening.lists.model import EntryType, ListEntry, ListName
+from screening.matching.bounds import PairBounds
 from screening.matching.index import CandidateIndex
 from screening.matching.normalize import NameForm, normalize_name
 from screening.matching.score import (
@@ -64,6 +65,7 @@ class _Partition:
     name: tuple[ListName, ...]
     index: CandidateIndex
     scorer: BatchScorer
+    bounds: PairBounds
 
 
 class ListIndex:
@@ -86,11 +88,12 @@ class ListIndex:
                 forms.append(form)
                 owners.append(position)
                 names.append(listed)
-        self._partitions = tuple(
-            _Partition(person, tuple(forms), np.asarray(owners, dtype=np.int32), tuple(names),
-                       CandidateIndex(forms), BatchScorer(forms))
-            for person, (forms, owners, names) in groups.items()
-        )
+        partitions = []
+        for person, (forms, owners, names) in groups.items():
+            scorer = BatchScorer(forms)
+            partitions.append(_Partition(person, tuple(forms), np.asarray(owners, dtype=np.int32), tuple(names),
+                                         CandidateIndex(forms), scorer, PairBounds(forms, scorer, person)))
+        self._partitions = tuple(partitions)
         self._cache: dict[str, tuple[float, tuple[tuple[int, int, int, float], ...]]] = {}
 
     @property
@@ -127,6 +130,8 @@ class ListIndex:
                 if not queries:
                     continue
                 qi, ci = np.concatenate(which), np.concatenate(candidates)
+                possible = part.bounds.keep(queries, qi, ci, floor)  # drops pairs that cannot reach the floor
+                qi, ci = qi[possible], ci[possible]
                 views = part.scorer.views_many(queries, qi, ci, part.person)
                 keep = (views >= floor - FLOAT_MARGIN) | part.scorer.short[ci]
                 for k, position in zip(qi[keep].tolist(), ci[keep].tolist()):

@@ -1,0 +1,238 @@
+"""Upper bounds on a pair's score, cheap enough to drop most gate candidates before they are scored.
+
+The gate (score.gate_passes) admits every list name that shares one identifying word with the query: a
+supplier called 'Dandong Xiangyi Steel Group' meets every listed name with 'Dandong' in it, and nearly all
+of them differ in every other word. Scoring such a pair costs tens of microseconds; these bounds cost well
+under one, and they never drop a pair that could reach the floor:
+
+* the token view is at most (A_q + A_c) / (A_q + A_c + left), where A_q is the weight of the query's words
+  that have any similar word in the list name (found through `WordLinks`, which knows, for each query word,
+  every list name holding a word it could pair with), A_c the heaviest words of the list name that many
+  pairs could use, and `left` the weight of everything else, with the omission discount where score.py
+  could apply it. Every similarity is taken as 1.
+* the joined view compares whole names letter by letter: an Indel ratio is at most 2 min(la, lb) / (la + lb)
+  and at most 1 - L1 / (la + lb), L1 being the distance between the names' letter counts; one typo needs
+  L1 <= 2.
+
+Pairs with a name written in an abjad and list names of SHORT_NAME letters or fewer are always kept: their
+rules (consonant skeletons, exact short names) are not bounded here. tests/test_matching_bounds.py checks on
+real list names and perturbed queries that no bound is ever below the score it bounds.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+import numpy as np
+from rapidfuzz import process
+from rapidfuzz.distance import OSA
+
+from screening.matching.normalize import NameForm, token_key
+from screening.matching.score import (
+    JOINED_FACTOR,
+    KEY_EDIT_FACTOR,
+    KEY_MATCH,
+    LENGTH_RATIO,
+    MINOR_WEIGHT,
+    OMISSION_MIN_TOKENS,
+    OMISSION_WEIGHT,
+    ONE_EDIT,
+    ONE_EDIT_MIN_LEN,
+    TOKEN_FLOOR,
+    BatchScorer,
+)
+
+__all__ = ["PairBounds", "WordLinks"]
+
+_ALPHABET = "abcdefghijklmnopqrstuvwxyz0123456789"
+_SLOT = {ch: i for i, ch in enumerate(_ALPHABET)}
+_OTHER = len(_ALPHABET)  # one shared slot for any other character (merging slots only lowers L1: still a bound)
+_RAW_EDITS = 1.0 - TOKEN_FLOOR  # edits allowed per letter of the longer token
+_KEY_EDITS = 1.0 - TOKEN_FLOOR / KEY_EDIT_FACTOR  # edits allowed per letter between romanisation keys
+_EPSILON = 1e-9
+
+
+def _mask(text: str) -> int:
+    """Bit set of the characters in `text` (one edit changes at most two bits)."""
+    bits = 0
+    for ch in text:
+        bits |= 1 << _SLOT.get(ch, _OTHER)
+    return bits
+
+
+def _counts(texts: Sequence[str]) -> np.ndarray:
+    """Letter counts of each text, [len(texts), 37] uint16."""
+    out = np.zeros((len(texts), _OTHER + 1), dtype=np.uint16)
+    for row, text in enumerate(texts):
+        for ch in text:
+            out[row, _SLOT.get(ch, _OTHER)] += 1
+    return out
+
+
+class WordLinks:
+    """For a query word, the list names (positions) holding a word that token_similarity() may pair with it.
+
+    A word pairs only with a word of similar length (LENGTH_RATIO) within TOKEN_FLOOR of edits, itself or by
+    romanisation key (score.token_similarity). One edit changes at most two letters of a word's letter set,
+    so a bit-set test finds every such word among the list vocabulary in one numpy pass, and rapidfuzz then
+    confirms the few it lets through. Results are cached per word: supplier files reuse words a lot.
+    """
+
+    def __init__(self, scorer: BatchScorer, person: bool) -> None:
+        self.person = person
+        words: list[str] = scorer.vocab.tolist()
+        keys: list[str] = scorer.vocab_keys.tolist()
+        self._words = np.array(words, dtype=object)
+        self._keys = np.array(keys, dtype=object)
+        self._lengths = np.array([len(w) for w in words], dtype=np.int32)
+        self._key_lengths = np.array([len(k) for k in keys], dtype=np.int32)
+        self._masks = np.array([_mask(w) for w in words], dtype=np.uint64)
+        self._key_masks = np.array([_mask(k) for k in keys], dtype=np.uint64)
+        self._digit = np.array([k.isdigit() for k in keys], dtype=bool)
+        self._by_word = {w: i for i, w in enumerate(words)}
+        self._by_key: dict[str, list[int]] = {}
+        for i, key in enumerate(keys):
+            self._by_key.setdefault(key, []).append(i)
+        # word id -> positions of the list names holding it (CSR over the scorer's token table)
+        tokens = scorer.tokens
+        names, slots = np.nonzero(tokens >= 0)
+        ids = tokens[names, slots]
+        order = np.argsort(ids, kind="stable")
+        self._postings = names[order].astype(np.int32)
+        self._starts = np.searchsorted(ids[order], np.arange(len(words) + 1))
+        self._cache: dict[str, np.ndarray] = {}
+
+    def names(self, word: str) -> np.ndarray:
+        """Sorted positions of the list names holding a word that may pair with `word` (len(word) > 1)."""
+        found = self._cache.get(word)
+        if found is None:
+            similar = self._similar(word)
+            parts = [self._postings[self._starts[i]:self._starts[i + 1]] for i in similar]
+            found = np.unique(np.concatenate(parts)) if parts else np.empty(0, dtype=np.int32)
+            self._cache[word] = found
+        return found
+
+    def _similar(self, word: str) -> list[int]:
+        key = token_key(word)
+        same = {self._by_word[word]} if word in self._by_word else set()
+        same.update(self._by_key.get(key, ()))
+        if self.person and word[:1] in self._by_word:
+            same.add(self._by_word[word[:1]])  # a listed initial pairs with any name of that first letter
+        if key.isdigit():
+            return sorted(same)  # numbers pair only when equal
+        length, key_length = len(word), len(key)
+        longest = np.maximum(self._lengths, length)
+        fits = (np.minimum(self._lengths, length) >= LENGTH_RATIO * longest - _EPSILON) & ~self._digit
+        fits &= self._lengths > 1  # a one-letter word pairs only as a person's initial (kept by the caller)
+        raw_edits = np.floor(_RAW_EDITS * longest + _EPSILON)
+        key_edits = np.floor(_KEY_EDITS * np.maximum(self._key_lengths, key_length) + _EPSILON)
+        letters = np.bitwise_count(self._masks ^ np.uint64(_mask(word)))
+        key_letters = np.bitwise_count(self._key_masks ^ np.uint64(_mask(key)))
+        maybe = np.flatnonzero(fits & ((letters <= 2 * raw_edits) | (key_letters <= 2 * key_edits)))
+        if len(maybe):
+            raw = process.cpdist([word] * len(maybe), self._words[maybe].tolist(), scorer=OSA.normalized_similarity)
+            keyed = process.cpdist([key] * len(maybe), self._keys[maybe].tolist(), scorer=OSA.normalized_similarity)
+            close = (raw >= TOKEN_FLOOR - _EPSILON) | (KEY_EDIT_FACTOR * keyed >= TOKEN_FLOOR - _EPSILON)
+            same.update(maybe[close].tolist())
+        return sorted(same)
+
+
+class PairBounds:
+    """Upper bounds of the batch scorer's views for (query, list name) pairs of one partition."""
+
+    def __init__(self, forms: Sequence[NameForm], scorer: BatchScorer, person: bool) -> None:
+        self.links = WordLinks(scorer, person)
+        self.person = person
+        weights = scorer.weights
+        self._total = weights.sum(axis=1)
+        self._count = scorer.count.astype(np.int64)
+        self._heavy = (weights >= 1.0).sum(axis=1).astype(np.int64)  # words weighing 1
+        self._light = np.where(scorer.all_minor, 1.0, MINOR_WEIGHT)
+        self._majors = scorer.majors.astype(np.int64)
+        self._syllabic = scorer.syllabic
+        self._keep = scorer.abjad | scorer.short
+        self._length = np.array([len(f.compact) for f in forms], dtype=np.int64)
+        self._key_length = np.array([len("".join(f.keys)) for f in forms], dtype=np.int64)
+        self._letters = _counts([f.compact for f in forms])
+        self._key_letters = _counts(["".join(f.keys) for f in forms])
+
+    def keep(self, queries: Sequence[NameForm], qi: np.ndarray, ci: np.ndarray, floor: float) -> np.ndarray:
+        """True for the pairs (queries[qi[k]], list name ci[k]) whose views may reach `floor` (0-100)."""
+        if len(ci) == 0:
+            return np.zeros(0, dtype=bool)
+        keep = self._keep[ci] | np.array([q.abjad for q in queries], dtype=bool)[qi]
+        keep |= self._token_bound(queries, qi, ci) >= floor / 100.0 - _EPSILON
+        rest = np.flatnonzero(~keep)
+        if len(rest):
+            keep[rest] = self._joined_bound(queries, qi[rest], ci[rest]) >= floor - _EPSILON
+        return keep
+
+    def _token_bound(self, queries: Sequence[NameForm], qi: np.ndarray, ci: np.ndarray) -> np.ndarray:
+        size = max(len(self._total), 1)
+        assumed_weight = np.zeros(len(queries))
+        assumed_count = np.zeros(len(queries), dtype=np.int64)
+        keys: list[np.ndarray] = []
+        owners: list[int] = []  # query of each key array, with the weight of its word
+        weights: list[float] = []
+        for n, query in enumerate(queries):
+            query_weights = [1.0] * len(query.tokens) if all(query.minor) else [
+                MINOR_WEIGHT if m else 1.0 for m in query.minor]
+            for token, weight in zip(query.tokens, query_weights):
+                if weight < 1.0 or len(token) == 1:  # light words and initials: assume they pair
+                    assumed_weight[n] += weight
+                    assumed_count[n] += 1
+                    continue
+                keys.append(self.links.names(token).astype(np.int64) + n * size)
+                owners.append(n)
+                weights.append(weight)
+        pair = qi.astype(np.int64) * size + ci
+        linked_weight = assumed_weight[qi].copy()
+        linked_count = assumed_count[qi].copy()
+        if keys:
+            joined = np.concatenate(keys)
+            word_weight = np.repeat(np.array(weights), [len(k) for k in keys])
+            order = np.argsort(joined, kind="stable")
+            joined, word_weight = joined[order], word_weight[order]
+            left, right = np.searchsorted(joined, pair, "left"), np.searchsorted(joined, pair, "right")
+            cumulative = np.concatenate([[0.0], np.cumsum(word_weight)])
+            linked_weight += cumulative[right] - cumulative[left]
+            linked_count += right - left
+        query_total = np.array([sum([1.0] * len(q.tokens) if all(q.minor) else [MINOR_WEIGHT if m else 1.0
+                                                                               for m in q.minor]) for q in queries])
+        query_majors = np.array([sum(not m for m in q.minor) for q in queries], dtype=np.int64)
+        query_syllabic = np.array([q.syllabic for q in queries], dtype=bool)
+        wq, aq = query_total[qi], linked_weight
+        pairs = np.minimum(linked_count, self._count[ci])
+        heavy = np.minimum(pairs, self._heavy[ci])
+        ac = heavy + (pairs - heavy) * self._light[ci]
+        wc = self._total[ci]
+        paired = aq + ac
+        left_q, left_c = np.maximum(wq - aq, 0.0), np.maximum(wc - ac, 0.0)
+        syllabic = query_syllabic[qi] | self._syllabic[ci]
+        left = left_q + left_c
+        omit_q = ~syllabic & (self._majors[ci] >= OMISSION_MIN_TOKENS)
+        omit_c = ~syllabic & (query_majors[qi] >= OMISSION_MIN_TOKENS)
+        left = np.where(omit_q, np.minimum(left, OMISSION_WEIGHT * left_q + left_c), left)
+        left = np.where(omit_c, np.minimum(left, left_q + OMISSION_WEIGHT * left_c), left)
+        with np.errstate(invalid="ignore", divide="ignore"):
+            bound = np.where(paired > 0, paired / (paired + left), 0.0)
+        return bound
+
+    def _joined_bound(self, queries: Sequence[NameForm], qi: np.ndarray, ci: np.ndarray) -> np.ndarray:
+        q_length = np.array([len(q.compact) for q in queries], dtype=np.int64)[qi]
+        q_key_length = np.array([len("".join(q.keys)) for q in queries], dtype=np.int64)[qi]
+        c_length, c_key_length = self._length[ci], self._key_length[ci]
+        letters = np.abs(_counts([q.compact for q in queries]).astype(np.int32)[qi]
+                         - self._letters[ci].astype(np.int32)).sum(axis=1)
+        key_letters = np.abs(_counts(["".join(q.keys) for q in queries]).astype(np.int32)[qi]
+                             - self._key_letters[ci].astype(np.int32)).sum(axis=1)
+        total = np.maximum(q_length + c_length, 1)
+        key_total = np.maximum(q_key_length + c_key_length, 1)
+        ratio = 100.0 * np.minimum(2.0 * np.minimum(q_length, c_length) / total, 1.0 - letters / total)
+        key_ratio = 100.0 * np.minimum(2.0 * np.minimum(q_key_length, c_key_length) / key_total,
+                                       1.0 - key_letters / key_total)
+        bound = np.maximum(JOINED_FACTOR * ratio, KEY_MATCH * JOINED_FACTOR * key_ratio)
+        bound = np.where((letters == 0) & (q_length == c_length), 100.0, bound)  # the same letters: maybe equal
+        one_edit = (letters <= 2) & (np.abs(q_length - c_length) <= 1) & (np.minimum(q_length, c_length)
+                                                                           >= ONE_EDIT_MIN_LEN)
+        return np.where(one_edit, np.maximum(bound, ONE_EDIT), bound)
