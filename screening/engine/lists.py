@@ -16,7 +16,7 @@ from screening.model import Evidence
 from screening.rulepacks.schema import ListMatchSpec
 
 if TYPE_CHECKING:
-    from screening.matching.lists import ListIndex, ListMatch
+    from screening.matching.lists import ListIndex, ListMatch, SelectedIndex
 
 MIN_IDENTIFIER_CHARS = 6
 """Shorter identifiers ('1234') are too likely to collide by chance to count as an exact match."""
@@ -36,7 +36,8 @@ class ListCatalog:
     """Every entry of the lists in use, with indexes built on demand and shared across rules."""
 
     entries: Sequence[ListEntry]
-    _names: dict[tuple[tuple[str, ...], ...], ListIndex | None] = field(default_factory=dict)
+    _names: dict[tuple[tuple[str, ...], ...], ListIndex | SelectedIndex | None] = field(default_factory=dict)
+    _full: ListIndex | None = None
     _identifiers: dict[tuple[tuple[str, ...], ...], dict[str, ListEntry]] = field(default_factory=dict)
 
     def select(self, spec: ListMatchSpec) -> list[ListEntry]:
@@ -48,18 +49,28 @@ class ListCatalog:
             and (not programs or any(p.upper().startswith(programs) for p in e.programs))
         ]
 
-    def names(self, spec: ListMatchSpec) -> ListIndex | None:
-        """The name index of the entries a rule selects (None when it selects none); cached per selection."""
+    def names(self, spec: ListMatchSpec) -> ListIndex | SelectedIndex | None:
+        """The name index of the entries a rule selects (None when it selects none); cached per selection.
+
+        One index holds every entry and rules that select fewer search it restricted to theirs: a supplier
+        name is then normalised and scored once for all list rules, with the same scores as its own index.
+        """
         key = _selection(spec)
         if key not in self._names:
             selected = self.select(spec)
-            index = None
+            index: ListIndex | SelectedIndex | None = None
             if selected:
-                from screening.matching.lists import ListIndex  # heavy: only when lists are in use
-
-                index = ListIndex(selected)
+                full = self.full_index()
+                index = full if len(selected) == len(self.entries) else full.restricted(selected)
             self._names[key] = index
         return self._names[key]
+
+    def full_index(self) -> ListIndex:
+        if self._full is None:
+            from screening.matching.lists import ListIndex  # heavy: only when lists are in use
+
+            self._full = ListIndex(self.entries)
+        return self._full
 
     def identifiers(self, spec: ListMatchSpec) -> dict[str, ListEntry]:
         """Normalised identifier -> entry, for the entries a rule selects."""
@@ -100,7 +111,7 @@ def name_evidence(field_name: str, value: str, match: ListMatch) -> Evidence:
 
 
 def evaluate_names(
-    index: ListIndex, threshold: float | None, field_name: str, codes: np.ndarray, uniques: np.ndarray,
+    index: ListIndex | SelectedIndex, threshold: float | None, field_name: str, codes: np.ndarray, uniques: np.ndarray,
     country_codes: np.ndarray, country_iso: Sequence[str | None],
 ) -> np.ndarray:
     """Evidence per row (None where no list name reached the threshold) for one name field.

@@ -82,13 +82,16 @@ class WordLinks:
         self.person = person
         words: list[str] = scorer.vocab.tolist()
         keys: list[str] = scorer.vocab_keys.tolist()
-        self._words = np.array(words, dtype=object)
-        self._keys = np.array(keys, dtype=object)
-        self._lengths = np.array([len(w) for w in words], dtype=np.int32)
-        self._key_lengths = np.array([len(k) for k in keys], dtype=np.int32)
-        self._masks = np.array([_mask(w) for w in words], dtype=np.uint64)
-        self._key_masks = np.array([_mask(k) for k in keys], dtype=np.uint64)
-        self._digit = np.array([k.isdigit() for k in keys], dtype=bool)
+        # Sorted by length, so the words a word may pair with (LENGTH_RATIO) are one slice.
+        order = np.argsort(np.array([len(w) for w in words], dtype=np.int32), kind="stable")
+        self._order = order
+        self._words = np.array(words, dtype=object)[order]
+        self._keys = np.array(keys, dtype=object)[order]
+        self._lengths = np.array([len(w) for w in words], dtype=np.int32)[order]
+        self._key_lengths = np.array([len(k) for k in keys], dtype=np.int32)[order]
+        self._masks = np.array([_mask(w) for w in words], dtype=np.uint64)[order]
+        self._key_masks = np.array([_mask(k) for k in keys], dtype=np.uint64)[order]
+        self._digit = np.array([k.isdigit() for k in keys], dtype=bool)[order]
         self._by_word = {w: i for i, w in enumerate(words)}
         self._by_key: dict[str, list[int]] = {}
         for i, key in enumerate(keys):
@@ -121,19 +124,23 @@ class WordLinks:
         if key.isdigit():
             return sorted(same)  # numbers pair only when equal
         length, key_length = len(word), len(key)
-        longest = np.maximum(self._lengths, length)
-        fits = (np.minimum(self._lengths, length) >= LENGTH_RATIO * longest - _EPSILON) & ~self._digit
-        fits &= self._lengths > 1  # a one-letter word pairs only as a person's initial (kept by the caller)
-        raw_edits = np.floor(_RAW_EDITS * longest + _EPSILON)
-        key_edits = np.floor(_KEY_EDITS * np.maximum(self._key_lengths, key_length) + _EPSILON)
-        letters = np.bitwise_count(self._masks ^ np.uint64(_mask(word)))
-        key_letters = np.bitwise_count(self._key_masks ^ np.uint64(_mask(key)))
-        maybe = np.flatnonzero(fits & ((letters <= 2 * raw_edits) | (key_letters <= 2 * key_edits)))
+        low = max(2, int(np.ceil(LENGTH_RATIO * length - _EPSILON)))  # one-letter words: initials, see above
+        high = int(np.floor(length / LENGTH_RATIO + _EPSILON))
+        start, stop = np.searchsorted(self._lengths, [low, high + 1])
+        if start >= stop:
+            return sorted(same)
+        lengths = self._lengths[start:stop]
+        raw_edits = np.floor(_RAW_EDITS * np.maximum(lengths, length) + _EPSILON)
+        key_edits = np.floor(_KEY_EDITS * np.maximum(self._key_lengths[start:stop], key_length) + _EPSILON)
+        letters = np.bitwise_count(self._masks[start:stop] ^ np.uint64(_mask(word)))
+        key_letters = np.bitwise_count(self._key_masks[start:stop] ^ np.uint64(_mask(key)))
+        maybe = start + np.flatnonzero(~self._digit[start:stop] & ((letters <= 2 * raw_edits)
+                                                                    | (key_letters <= 2 * key_edits)))
         if len(maybe):
             raw = process.cpdist([word] * len(maybe), self._words[maybe].tolist(), scorer=OSA.normalized_similarity)
             keyed = process.cpdist([key] * len(maybe), self._keys[maybe].tolist(), scorer=OSA.normalized_similarity)
             close = (raw >= TOKEN_FLOOR - _EPSILON) | (KEY_EDIT_FACTOR * keyed >= TOKEN_FLOOR - _EPSILON)
-            same.update(maybe[close].tolist())
+            same.update(self._order[maybe[close]].tolist())
         return sorted(same)
 
 
@@ -153,8 +160,8 @@ class PairBounds:
         self._keep = scorer.abjad | scorer.short
         self._length = np.array([len(f.compact) for f in forms], dtype=np.int64)
         self._key_length = np.array([len("".join(f.keys)) for f in forms], dtype=np.int64)
-        self._letters = _counts([f.compact for f in forms])
-        self._key_letters = _counts(["".join(f.keys) for f in forms])
+        self._letters = _counts([f.compact for f in forms]).astype(np.int16)
+        self._key_letters = _counts(["".join(f.keys) for f in forms]).astype(np.int16)
 
     def keep(self, queries: Sequence[NameForm], qi: np.ndarray, ci: np.ndarray, floor: float) -> np.ndarray:
         """True for the pairs (queries[qi[k]], list name ci[k]) whose views may reach `floor` (0-100)."""
@@ -222,10 +229,10 @@ class PairBounds:
         q_length = np.array([len(q.compact) for q in queries], dtype=np.int64)[qi]
         q_key_length = np.array([len("".join(q.keys)) for q in queries], dtype=np.int64)[qi]
         c_length, c_key_length = self._length[ci], self._key_length[ci]
-        letters = np.abs(_counts([q.compact for q in queries]).astype(np.int32)[qi]
-                         - self._letters[ci].astype(np.int32)).sum(axis=1)
-        key_letters = np.abs(_counts(["".join(q.keys) for q in queries]).astype(np.int32)[qi]
-                             - self._key_letters[ci].astype(np.int32)).sum(axis=1)
+        letters = np.abs(_counts([q.compact for q in queries]).astype(np.int16)[qi] - self._letters[ci]).sum(
+            axis=1, dtype=np.int32)
+        key_letters = np.abs(_counts(["".join(q.keys) for q in queries]).astype(np.int16)[qi]
+                             - self._key_letters[ci]).sum(axis=1, dtype=np.int32)
         total = np.maximum(q_length + c_length, 1)
         key_total = np.maximum(q_key_length + c_key_length, 1)
         ratio = 100.0 * np.minimum(2.0 * np.minimum(q_length, c_length) / total, 1.0 - letters / total)

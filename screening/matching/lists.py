@@ -10,6 +10,8 @@ all other entries with the query read as an organisation name. Every hit says wh
 
 from __future__ import annotations
 
+import multiprocessing
+import os
 from collections.abc import Sequence
 from dataclasses import dataclass
 
@@ -29,7 +31,7 @@ from screening.matching.score import (
     token_similarity,
 )
 
-__all__ = ["DEFAULT_THRESHOLD", "ListIndex", "ListMatch"]
+__all__ = ["DEFAULT_THRESHOLD", "ListIndex", "ListMatch", "SelectedIndex"]
 
 DEFAULT_THRESHOLD: float = 88.0
 """Shipped threshold, chosen on bench/name_quality.py: on the DPRK-derived cases (5,996 list names and
@@ -47,6 +49,15 @@ BATCH = 512
 
 QUERY_CACHE = 200_000
 """Distinct query names whose candidate scores are kept (supplier files repeat names a lot)."""
+
+SEARCH_CHUNK = 50_000
+"""Distinct names scored before they are searched: well inside QUERY_CACHE, so none is scored twice."""
+
+PARALLEL_MIN_NAMES = 4_000
+"""Fewer new names than this are scored in this process: starting workers would cost more than it saves."""
+
+PARALLEL_BATCHES = 2_048
+"""Names per task handed to a worker process."""
 
 
 @dataclass(frozen=True)
@@ -109,6 +120,30 @@ class ListIndex:
         or above `floor`, and its scores are the ones kept.
         """
         todo = [n for n in dict.fromkeys(names) if n not in self._cache or self._cache[n][0] > floor]
+        workers = worker_count()
+        if workers > 1 and len(todo) >= PARALLEL_MIN_NAMES:
+            self._score_in_workers(todo, floor, workers)
+            return
+        self._score_here(todo, floor)
+
+    def _score_in_workers(self, todo: list[str], floor: float, workers: int) -> None:
+        """_score_here() on every core: forked workers share this index and send back the small results.
+
+        The index is neither pickled nor rebuilt: fork gives each worker the parent's memory as it is.
+        """
+        global _FORKED
+        tasks = [todo[start:start + PARALLEL_BATCHES] for start in range(0, len(todo), PARALLEL_BATCHES)]
+        _FORKED = self
+        try:
+            with multiprocessing.get_context("fork").Pool(workers) as pool:
+                for results in pool.imap(_score_task, [(task, floor) for task in tasks]):
+                    if len(self._cache) + len(results) > QUERY_CACHE:
+                        self._cache.clear()
+                    self._cache.update(results)
+        finally:
+            _FORKED = None
+
+    def _score_here(self, todo: list[str], floor: float) -> None:
         for start in range(0, len(todo), BATCH):
             batch = todo[start:start + BATCH]
             found: dict[str, list[tuple[int, int, int, float]]] = {n: [] for n in batch}
@@ -153,6 +188,7 @@ class ListIndex:
 
     def search(
         self, name: str, *, country: str | None = None, threshold: float = DEFAULT_THRESHOLD, limit: int = 5,
+        only: frozenset[int] | None = None,
     ) -> list[ListMatch]:
         """The entries whose names match `name`, best first, one per entry, at most `limit`.
 
@@ -161,6 +197,7 @@ class ListIndex:
             country: The supplier's ISO alpha-2 country, if known (raises or lowers scores slightly).
             threshold: Minimum qualified score (0-100).
             limit: Maximum number of entries returned.
+            only: Positions (in `entries`) of the entries to consider; None for all.
 
         Returns:
             ListMatch per entry, sorted by score (then list source and id for stable output).
@@ -169,6 +206,8 @@ class ListIndex:
             return []
         best: dict[int, tuple[float, int, int]] = {}
         for p, position, entry, score in self._scored(name, threshold - COUNTRY_MATCH_BONUS):
+            if only is not None and entry not in only:
+                continue
             part = self._partitions[p]
             qualified, _ = qualify(score, part.name[position].strength, country, self.entries[entry].countries)
             if qualified >= threshold and (entry not in best or qualified > best[entry][0]):
@@ -179,21 +218,42 @@ class ListIndex:
 
     def search_many(
         self, names: Sequence[str], countries: Sequence[str | None] | None = None, *,
-        threshold: float = DEFAULT_THRESHOLD, limit: int = 5,
+        threshold: float = DEFAULT_THRESHOLD, limit: int = 5, only: frozenset[int] | None = None,
     ) -> list[list[ListMatch]]:
-        """search() for each name (with the country at the same position); repeated names are scored once."""
+        """search() for each name (with the country at the same position); repeated names are scored once.
+
+        Distinct names are scored in chunks that fit the cache (on every core, see _score), then searched.
+        """
         if countries is not None and len(countries) != len(names):
             raise ValueError(f"{len(names)} names but {len(countries)} countries")
-        self._score([n for n in names if n and n.strip()], threshold - COUNTRY_MATCH_BONUS)
+        floor = threshold - COUNTRY_MATCH_BONUS
+        distinct = list(dict.fromkeys(n for n in names if n and n.strip()))
+        scored: set[str] = set()
         done: dict[tuple[str, str | None], list[ListMatch]] = {}
+        pending = {(name, countries[i] if countries is not None else None) for i, name in enumerate(names)}
+        by_name: dict[str, list[str | None]] = {}
+        for name, country in sorted(pending, key=lambda key: (key[0], key[1] or "")):
+            by_name.setdefault(name, []).append(country)
+        for start in range(0, len(distinct), SEARCH_CHUNK):
+            chunk = distinct[start:start + SEARCH_CHUNK]
+            self._score(chunk, floor)
+            scored.update(chunk)
+            for name in chunk:
+                for country in by_name[name]:
+                    done[(name, country)] = self.search(name, country=country, threshold=threshold, limit=limit,
+                                                        only=only)
         out: list[list[ListMatch]] = []
         for i, name in enumerate(names):
-            country = countries[i] if countries is not None else None
-            key = (name, country)
-            if key not in done:
-                done[key] = self.search(name, country=country, threshold=threshold, limit=limit)
+            key = (name, countries[i] if countries is not None else None)
+            if key not in done:  # blank names
+                done[key] = self.search(name, country=key[1], threshold=threshold, limit=limit, only=only)
             out.append(done[key])
         return out
+
+    def restricted(self, entries: Sequence[ListEntry]) -> SelectedIndex:
+        """This index searched for some of its entries only: same scores, and names scored once for all."""
+        wanted = {id(entry) for entry in entries}
+        return SelectedIndex(self, frozenset(i for i, entry in enumerate(self.entries) if id(entry) in wanted))
 
     def _match(self, name: str, country: str | None, entry: int, p: int, position: int) -> ListMatch:
         part = self._partitions[p]
@@ -204,6 +264,42 @@ class ListIndex:
         notes = [*query.notes, *listed.notes, *_legal_notes(query, listed), *_token_notes(query, listed),
                  f"name similarity {result.score:g} ({result.view})", *result.notes, *qualifiers]
         return ListMatch(self.entries[entry], listed_name, score, tuple(notes))
+
+
+_FORKED: ListIndex | None = None
+"""The index a forked worker scores with (set by the parent just before it forks)."""
+
+
+def _score_task(task: tuple[list[str], float]) -> dict[str, tuple[float, tuple[tuple[int, int, int, float], ...]]]:
+    names, floor = task
+    index = _FORKED
+    assert index is not None, "worker started without an index"
+    index._score_here(names, floor)
+    return {name: index._cache[name] for name in names}
+
+
+def worker_count() -> int:
+    """Processes that score names: the usable cores, or SCREENING_WORKERS; 1 where fork is unavailable."""
+    configured = os.environ.get("SCREENING_WORKERS", "").strip()
+    if configured.isdigit() and int(configured) > 0:
+        wanted = int(configured)
+    else:
+        wanted = len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else (os.cpu_count() or 1)
+    return wanted if "fork" in multiprocessing.get_all_start_methods() else 1
+
+
+@dataclass(frozen=True)
+class SelectedIndex:
+    """A ListIndex restricted to some of its entries (a rule that selects a programme or a list)."""
+
+    index: ListIndex
+    only: frozenset[int]
+
+    def search_many(
+        self, names: Sequence[str], countries: Sequence[str | None] | None = None, *,
+        threshold: float = DEFAULT_THRESHOLD, limit: int = 5,
+    ) -> list[list[ListMatch]]:
+        return self.index.search_many(names, countries, threshold=threshold, limit=limit, only=self.only)
 
 
 def _legal_notes(query: NameForm, listed: NameForm) -> list[str]:

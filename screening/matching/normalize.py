@@ -292,6 +292,10 @@ def transliterate(text: str) -> str:
 # ----------------------------------------------------------------------------------------------- tokens
 
 
+def _first_group(match: re.Match[str]) -> str:
+    return match.group(1)  # a function, not r"\1": re expands a template on every call
+
+
 @lru_cache(maxsize=TOKEN_CACHE)
 def token_key(token: str) -> str:
     """Romanisation-insensitive key of one token: 'jeong', 'chong', 'jong' -> 'cong'; 'lee', 'yi' -> 'ri'.
@@ -306,7 +310,7 @@ def token_key(token: str) -> str:
     if number.isdigit():
         return number
     key = _KEY_PATTERN.sub(lambda m: _KEY_MAP[m.group()], KOREAN_SURNAMES.get(token, token))
-    return _DOUBLED.sub(r"\1", key)
+    return _DOUBLED.sub(_first_group, key)
 
 
 @lru_cache(maxsize=TOKEN_CACHE)
