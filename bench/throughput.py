@@ -1,74 +1,44 @@
-"""End-to-end throughput of `screening screen` on generated supplier files.
+"""End-to-end throughput of `screening screen` against every OFAC and UN name, beside the naive method.
 
-    python bench/throughput.py                     # 10k and 100k rows, csv and xlsx in, json and xlsx out
-    python bench/throughput.py --rows 50000 --input csv --output json
+    python bench/throughput.py                                   # 100k and 1M rows, xlsx in, json out
+    python bench/throughput.py --rows 200000 --input csv         # the issue's CSV -> JSON comparison
+    python bench/throughput.py --rows 10000 --naive-sample 500   # a quick look
 
-Prints a table and the same figures as JSON: rows, seconds, rows per second, peak RSS of the screening
-process. The generator is deterministic (seeded), so anyone can rerun and compare.
+For each size, in one run:
+  1. supplier masters from bench/suppliers.py (deterministic; cached in --data, reused across runs);
+  2. a list store with OFAC SDN, OFAC consolidated and the UN 1718 list from ../shared/data (imported once);
+  3. `screening screen INPUT --lists STORE --out report.<fmt>` in a fresh process: seconds, rows per second,
+     peak RSS (ru_maxrss of the screening process and its workers);
+  4. the naive method on a sample of rows: rapidfuzz.process.cdist of every sampled name against every list
+     name and alias (default scorer, fuzz.ratio, with default_process, cutoff at the tool's threshold), on all
+     cores, extrapolated to all rows; its hits are compared with the tool's on the same rows;
+  5. the tool's own scorer run exhaustively (every sampled name against every list name, no index, no bounds)
+     on a smaller sample: its hits must equal the indexed search's. This is the 'identical hits' check.
+Prints a table and the same figures as JSON.
 """
 
 from __future__ import annotations
 
 import argparse
-import csv
 import json
 import os
 import random
 import subprocess
 import sys
-import tempfile
 import time
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
+SHARED = ROOT.parent / "shared" / "data"
+sys.path.insert(0, str(ROOT))
+sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-PREFIXES = ["Golden", "Pacific", "Northern", "Blue Ocean", "Great Wall", "Sunrise", "Harbor", "Silver",
-            "Eastern Star", "Baltic", "Evergreen", "Rhein", "Atlas", "Lotus", "Nordic", "Jade"]
-CORES = ["Seafood", "Textile", "Construction", "Software", "Timber", "Shipyard", "Foods", "Logistics",
-         "Electronics", "Apparel", "Packaging", "Machinery", "Chemicals", "Trading", "Plastics", "Furniture"]
-FORMS = ["Co., Ltd.", "LLC", "GmbH", "Sp. z o.o.", "S.A.", "Inc.", "Ltd", "OOO", "有限公司", "AS", "JSC"]
-PLACES = [("China", "Dalian"), ("China", "Shenzhen"), ("China", "Hunchun"), ("Russia", "Vladivostok"),
-          ("Russia", "Moscow"), ("Germany", "Hamburg"), ("Poland", "Gdańsk"), ("Taiwan", "Kaohsiung"),
-          ("Viet Nam", "Hai Phong"), ("Republic of Korea", "Busan"), ("Norway", "Bergen"),
-          ("United States", "Seattle"), ("Malaysia", "Johor Bahru"), ("Mexico", "Monterrey"),
-          ("Kuwait", "Kuwait City"), ("DPRK", "Pyongyang")]
-SECTORS = ["Frozen seafood processing", "Garment manufacturing", "General construction contractor",
-           "Custom software development", "Logging and sawn timber", "Ship repair", "Plastic injection moulding",
-           "Freight forwarding", "Electronic components", "Corrugated packaging", "Hotel and restaurant",
-           "Industrial chemicals", "Furniture manufacturing", "Fish farm (aquaculture)"]
-HEADERS = ["Supplier ID", "Supplier Name", "Country", "City", "Industry", "Notes"]
+import suppliers  # noqa: E402  (bench/suppliers.py)
 
+LISTS = (("ofac_sdn_latest", "ofac-sdn"), ("ofac_consolidated_nonsdn", "ofac-cons"),
+         ("un_consolidated/consolidated.xml", "un"))
 
-def generate_rows(count: int, seed: int = 7) -> list[list[str]]:
-    rng = random.Random(seed)
-    rows = []
-    for i in range(count):
-        country, city = PLACES[rng.randrange(len(PLACES) - 1)] if rng.random() > 0.001 else PLACES[-1]
-        name = f"{rng.choice(PREFIXES)} {rng.choice(CORES)} {i % 997} {rng.choice(FORMS)}"
-        rows.append([f"S{i:07d}", name, country, city, rng.choice(SECTORS), ""])
-    return rows
-
-
-def write_input(rows: list[list[str]], folder: Path, kind: str) -> Path:
-    path = folder / f"suppliers-{len(rows)}.{kind}"
-    if kind == "csv":
-        with path.open("w", encoding="utf-8", newline="") as handle:
-            writer = csv.writer(handle)
-            writer.writerow(HEADERS)
-            writer.writerows(rows)
-    else:
-        from openpyxl import Workbook
-
-        wb = Workbook(write_only=True)
-        ws = wb.create_sheet("Suppliers")
-        ws.append(HEADERS)
-        for row in rows:
-            ws.append(row)
-        wb.save(path)
-    return path
-
-
-# A fresh wrapper process per run, so RUSAGE_CHILDREN reports that run's peak alone.
+# A fresh wrapper process per run, so RUSAGE_CHILDREN reports that run's peak alone (workers included).
 _MEASURE = (
     "import resource, subprocess, sys; done = subprocess.run(sys.argv[1:]); "
     "print('maxrss_kib', resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss, file=sys.stderr); "
@@ -76,42 +46,193 @@ _MEASURE = (
 )
 
 
-def run_screen(path: Path, out: Path, rules: list[str]) -> tuple[float, int]:
+def screening_command() -> list[str]:
+    return [sys.executable, "-m", "screening"]
+
+
+def environment() -> dict[str, str]:
+    return {**os.environ, "SCREENING_NO_PROGRESS": "1", "PYTHONPATH": str(ROOT)}
+
+
+def ensure_store(store: Path) -> Path:
+    """A list store holding OFAC SDN, OFAC consolidated and UN from ../shared/data (imported once)."""
+    if (store / "un").is_dir():
+        return store
+    if not SHARED.is_dir():
+        raise SystemExit(f"{SHARED} is missing: the benchmark screens against the shared OFAC and UN files")
+    for relative, source in LISTS:
+        done = subprocess.run([*screening_command(), "lists", "import", str(SHARED / relative), "--source", source,
+                               "--lists", str(store)], env=environment(), capture_output=True, text=True)
+        if done.returncode != 0:
+            raise SystemExit(f"lists import {relative} failed: {done.stderr.strip()}")
+    return store
+
+
+def ensure_input(folder: Path, rows: int, kind: str) -> Path:
+    path = folder / f"suppliers-{rows}.{kind}"
+    if not path.exists():
+        started = time.perf_counter()
+        partial = path.with_suffix(f".partial.{kind}")
+        suppliers.write(partial, rows)
+        partial.rename(path)
+        print(f"generated {path.name} in {time.perf_counter() - started:.0f} s", file=sys.stderr)
+    return path
+
+
+def run_screen(path: Path, out: Path, store: Path) -> tuple[float, int]:
     """Seconds and peak RSS (bytes) of one `screening screen` process."""
-    env = {**os.environ, "SCREENING_NO_PROGRESS": "1", "PYTHONPATH": str(ROOT)}
-    command = [sys.executable, "-m", "screening", "screen", str(path), "--out", str(out), *(f"--rules={r}" for r in rules)]
-    start = time.perf_counter()
-    done = subprocess.run([sys.executable, "-c", _MEASURE, *command], env=env, capture_output=True, text=True)
-    seconds = time.perf_counter() - start
-    if done.returncode != 0:
+    command = [*screening_command(), "screen", str(path), "--lists", str(store), "--out", str(out)]
+    started = time.perf_counter()
+    done = subprocess.run([sys.executable, "-c", _MEASURE, *command], env=environment(), capture_output=True,
+                          text=True)
+    seconds = time.perf_counter() - started
+    if done.returncode not in (0, 1):
         raise SystemExit(f"screening failed: {done.stderr.strip()}")
     peak_kib = int(done.stderr.rsplit("maxrss_kib", 1)[1].split()[0])
     return seconds, peak_kib * 1024
 
 
+def flagged_by_lists(report: Path) -> dict[int, str]:
+    """Spreadsheet row -> list entry matched, from a JSON report (rules reading the sanctions lists)."""
+    data = json.loads(report.read_text(encoding="utf-8"))
+    found: dict[int, str] = {}
+    for row in data["rows"]:
+        for hit in row["hits"]:
+            if hit["rule"].startswith("SANC-") and hit["evidence"]["matched"]:
+                found.setdefault(row["row"], hit["evidence"]["matched"].split(":")[0])
+    return found
+
+
+def naive(names: list[str], list_names: list[str], threshold: float) -> tuple[float, set[int]]:
+    """Seconds of cdist over all cores, and the positions of the names with any list name at the threshold."""
+    import numpy as np
+    from rapidfuzz import process, utils
+
+    started = time.perf_counter()
+    scores = process.cdist(names, list_names, processor=utils.default_process, score_cutoff=threshold,
+                           dtype=np.uint8, workers=-1)
+    seconds = time.perf_counter() - started
+    return seconds, set(np.flatnonzero(scores.max(axis=1) >= threshold).tolist())
+
+
+def load_index(store: Path):  # -> (ListIndex, build seconds)
+    from screening.matching.lists import ListIndex
+    from screening.screen import lists_from_store
+
+    entries = lists_from_store(store).entries
+    started = time.perf_counter()
+    index = ListIndex(entries)
+    return index, time.perf_counter() - started
+
+
+def search_ours(index, names: list[str]) -> tuple[float, set[int]]:  # noqa: ANN001
+    """Seconds of the tool's indexed search (all cores, cold cache) and the positions of the names it matched."""
+    started = time.perf_counter()
+    found = index.search_many(names, [None] * len(names), limit=1)
+    return time.perf_counter() - started, {k for k, matches in enumerate(found) if matches}
+
+
+def exhaustive_equals_index(index, names: list[str], countries: list[str | None]) -> tuple[int, int, float]:  # noqa: ANN001
+    """(names checked, differences, seconds): the tool's scorer on every list name vs the indexed search."""
+    import numpy as np
+
+    from screening.matching.lists import DEFAULT_THRESHOLD
+    from screening.matching.normalize import normalize_name
+    from screening.matching.score import compare, qualify
+
+    indexed = index.search_many(names, countries, limit=1)
+    started = time.perf_counter()
+    differences = 0
+    for name, country, found in zip(names, countries, indexed):
+        best: tuple[float, str] | None = None
+        for part in index._partitions:
+            query = normalize_name(name, part.person)
+            if not query.tokens:
+                continue
+            everything = np.arange(len(part.forms), dtype=np.int32)
+            views = part.scorer.views_many([query], np.zeros(len(everything), dtype=np.int32), everything,
+                                           part.person)
+            for position in np.flatnonzero((views >= DEFAULT_THRESHOLD - 3 - 1e-6) | part.scorer.short):
+                raw = compare(query, part.forms[position]).score
+                entry = index.entries[int(part.entry[position])]
+                score, _ = qualify(raw, part.name[position].strength, country, entry.countries)
+                if score >= DEFAULT_THRESHOLD and (best is None or score > best[0]):
+                    best = (score, f"{entry.source} {entry.id}")
+        expected = best[1] if best else None
+        got = f"{found[0].entry.source} {found[0].entry.id}" if found else None
+        if (expected is None) != (got is None) or (best and found and abs(best[0] - found[0].score) > 1e-6):
+            differences += 1
+            print(f"  exhaustive/indexed differ for {name!r}: {expected} vs {got}", file=sys.stderr)
+    return len(names), differences, time.perf_counter() - started
+
+
+def list_names(store: Path) -> list[str]:
+    from screening.screen import lists_from_store
+
+    return sorted({n.name for e in lists_from_store(store).entries for n in e.names})
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    parser.add_argument("--rows", type=int, nargs="+", default=[10_000, 100_000])
-    parser.add_argument("--input", choices=["csv", "xlsx"], nargs="+", default=["csv", "xlsx"])
-    parser.add_argument("--output", choices=["json", "xlsx", "csv"], nargs="+", default=["json", "xlsx"])
-    parser.add_argument("--rules", nargs="*", default=[], help="rule packs (default: the bundled ones)")
+    parser.add_argument("--rows", type=int, nargs="+", default=[100_000, 1_000_000])
+    parser.add_argument("--input", choices=["csv", "xlsx"], default="xlsx")
+    parser.add_argument("--output", choices=["json", "xlsx", "csv"], default="json")
+    parser.add_argument("--naive-sample", type=int, default=2_000, help="rows matched the naive way (0: skip)")
+    parser.add_argument("--exhaustive-sample", type=int, default=100, help="rows checked exhaustively (0: skip)")
+    parser.add_argument("--data", type=Path, default=Path(os.environ.get("TMPDIR", "/tmp")) / "screening-bench")
     args = parser.parse_args()
+    args.data.mkdir(parents=True, exist_ok=True)
+    store = ensure_store(args.data / "lists")
+    threshold = 88.0
+    names_listed = list_names(store) if args.naive_sample else []
+    index, build_seconds = load_index(store) if args.naive_sample else (None, 0.0)
 
     results = []
-    with tempfile.TemporaryDirectory() as tmp:
-        folder = Path(tmp)
-        for count in args.rows:
-            rows = generate_rows(count)
-            for kind in args.input:
-                path = write_input(rows, folder, kind)
-                for fmt in args.output:
-                    seconds, peak = run_screen(path, folder / f"report-{count}-{kind}.{fmt}", args.rules)
-                    results.append({"rows": count, "input": kind, "output": fmt, "seconds": round(seconds, 2),
-                                    "rows_per_second": round(count / seconds), "peak_rss_mb": round(peak / 2**20)})
+    for count in args.rows:
+        path = ensure_input(args.data, count, args.input)
+        report = args.data / f"report-{count}-{args.input}.{args.output}"
+        seconds, peak = run_screen(path, report, store)
+        result = {"rows": count, "input": args.input, "output": args.output, "seconds": round(seconds, 1),
+                  "rows_per_second": round(count / seconds), "peak_rss_mb": round(peak / 2**20)}
+        if args.naive_sample:
+            rows = list(suppliers.generate(count))
+            rng = random.Random(count)
+            sample = sorted(rng.sample(range(count), min(args.naive_sample, count)))
+            names = [rows[i][1] for i in sample]
+            naive_seconds, naive_hits = naive(names, names_listed, threshold)
+            index._cache.clear()
+            ours_seconds, ours_matched = search_ours(index, names)
+            ours_by_row = flagged_by_lists(report) if args.output == "json" else {}
+            ours = {k for k, i in enumerate(sample) if i + 2 in ours_by_row}  # data starts on row 2
+            result.update({
+                "naive_sample": len(sample), "naive_list_names": len(names_listed),
+                "naive_seconds_sample": round(naive_seconds, 2),
+                "naive_seconds_extrapolated": round(naive_seconds * count / len(sample), 1),
+                "speedup_end_to_end": round(naive_seconds * count / len(sample) / seconds, 1),
+                "index_build_seconds": round(build_seconds, 1),
+                "ours_matching_seconds_sample": round(ours_seconds, 2),
+                "speedup_matching": round(naive_seconds / ours_seconds, 1),
+                "hits_sample_matching_ours": len(ours_matched),
+                "hits_sample_ours": len(ours), "hits_sample_naive": len(naive_hits),
+                "hits_only_ours": [names[k] for k in sorted(ours - naive_hits)][:5],
+                "hits_only_naive": [names[k] for k in sorted(naive_hits - ours)][:5],
+            })
+            if args.exhaustive_sample:
+                picked = sample[: args.exhaustive_sample]
+                checked, differences, _ = exhaustive_equals_index(
+                    index, [rows[i][1] for i in picked], [None] * len(picked))
+                result.update({"exhaustive_checked": checked, "exhaustive_differences": differences})
+        results.append(result)
+        print(json.dumps(result), file=sys.stderr)
+
     print(f"cores: {os.cpu_count()}")
-    print(f"{'rows':>9} {'in':>5} {'out':>5} {'seconds':>8} {'rows/s':>9} {'peak MB':>8}")
+    print(f"{'rows':>9} {'in':>5} {'out':>5} {'seconds':>8} {'rows/s':>8} {'peak MB':>8} {'naive s (extrap.)':>18} "
+          f"{'speed-up':>9} {'match x':>8} {'hits ours/naive':>16}")
     for r in results:
-        print(f"{r['rows']:>9} {r['input']:>5} {r['output']:>5} {r['seconds']:>8} {r['rows_per_second']:>9} {r['peak_rss_mb']:>8}")
+        print(f"{r['rows']:>9} {r['input']:>5} {r['output']:>5} {r['seconds']:>8} {r['rows_per_second']:>8} "
+              f"{r['peak_rss_mb']:>8} {r.get('naive_seconds_extrapolated', '-'):>18} "
+              f"{r.get('speedup_end_to_end', '-'):>9} {r.get('speedup_matching', '-'):>8} "
+              f"{str(r.get('hits_sample_ours', '-')) + '/' + str(r.get('hits_sample_naive', '-')):>16}")
     print(json.dumps({"cores": os.cpu_count(), "results": results}))
 
 

@@ -104,3 +104,17 @@ def test_a_small_index_built_from_entries() -> None:
     assert index.search("Mokran Co., Ltd.")[0].matched.name == "MOKRAN LLC"  # strong beats weak
     assert [m.entry.id for m in index.search("Ri Je Son", country="KP")] == ["KPi.1"]
     assert index.search("Ri Je Son", country="KP")[0].score == 100.0
+
+
+@pytest.mark.parametrize("name", ["Công ty TNHH Thành Công Hongbao", "Công ty TNHH Thành Công Jinping",
+                                  "CONG TY TNHH THANH CONG XINJIN"])
+def test_vietnamese_legal_forms_do_not_make_a_match(name: str) -> None:
+    """'Công ty TNHH' (LLC) is a legal form: three shared words once made every 'Thành Công ...' (a common
+    Vietnamese firm name) match OFAC's 'CONG TY TNHH THINH CUONG' (DPRK4)."""
+    assert full_index().search(name, country="VN") == []
+
+
+def test_vietnamese_legal_forms_still_match_the_listed_firm() -> None:
+    found = full_index().search("Công ty TNHH Thịnh Cường", country="VN")
+    assert found and "THINH CUONG" in found[0].entry.name
+    assert any("legal form" in note for note in found[0].explanation)

@@ -87,6 +87,20 @@ _CJK_LEGAL = re.compile(
     r"주식회사|유한회사|유한책임회사|합자회사|\(주\)|㈜|（株）|\(株\)|公司|회사)"
 )
 
+# Vietnamese legal forms, as folded text ('Công ty TNHH' -> 'cong ty tnhh'): rigour does not know them, and
+# left in a name they are three shared words that make 'Thành Công ...' look like 'THINH CUONG' (OFAC DPRK4).
+_VIETNAMESE_LEGAL = re.compile(
+    r"\b(cong ty (?:trach nhiem huu han|tnhh|co phan|cp|hop danh)(?: (?:mot thanh vien|mtv))?"
+    r"|cong ty|doanh nghiep tu nhan|dntn|ctcp|tnhh(?: mtv)?)\b"
+)
+_VIETNAMESE_CLASS = (("tnhh", "llc"), ("trach nhiem", "llc"), ("co phan", "jsc"), ("ctcp", "jsc"),
+                     ("cong ty cp", "jsc"), ("hop danh", "partnership"))
+
+
+def _vietnamese_class(form: str) -> str:
+    return next((cls for word, cls in _VIETNAMESE_CLASS if word in form), "company")
+
+
 # ------------------------------------------------------------------------------------------- vocabulary
 
 LEGAL_WORDS: dict[str, str] = {
@@ -509,6 +523,10 @@ def normalize_name(name: str, person: bool = False) -> NameForm:
         stripped = _CJK_LEGAL.sub(" ", text)
         if stripped != text and _NON_WORD.sub("", stripped):
             legal += [(m, "company") for m in _CJK_LEGAL.findall(text)]
+            text = stripped
+        stripped = _VIETNAMESE_LEGAL.sub(" ", text)
+        if stripped != text and _NON_WORD.sub("", stripped):
+            legal += [(m, _vietnamese_class(m)) for m in _VIETNAMESE_LEGAL.findall(text)]
             text = stripped
     text = _APOSTROPHES.sub("", text)
     abjad = _ABJAD.search(text) is not None
