@@ -65,7 +65,7 @@ def main() -> None:
         cpu = usage.ru_utime + usage.ru_stime  # what the run cost, whatever else shares the cores
 
         result = json.loads(report.read_text(encoding="utf-8"))
-        linked_rules = {link["rule"] for link in result.get("links", [])}
+        linked_rules = {rule for link in result.get("links", []) for rule in link["rules"]}
         missing = sorted({p.rule for p in plants if p.rule} - linked_rules)
         bands: dict[str, int] = {}
         for row in result["rows"]:

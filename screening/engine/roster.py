@@ -7,6 +7,7 @@ back over the rows: a roster repeats its declared locations, payment countries a
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable, Sequence
 
 import numpy as np
@@ -16,6 +17,7 @@ from screening.countries import country_name
 from screening.engine.conditions import Evaluator, Frame, Outcome, _first
 from screening.engine.values import account_country, countries_in, email_name, name_similarity
 from screening.model import Evidence
+from screening.text import fold
 from screening.rulepacks.schema import (
     AccountCountryCondition,
     AccountCountrySpec,
@@ -31,6 +33,13 @@ SAME_NAME = 90.0  # a payee this similar to the row's agency is the agency (lega
 
 # What a check says about one combination of cells: the evidence, or None.
 Check = Callable[[tuple[str, ...]], Evidence | None]
+
+
+_NOT_LETTER = re.compile(r"[^a-z]+")
+
+
+def _letters(text: str) -> str:
+    return _NOT_LETTER.sub("", (text if text.isascii() else fold(text)).lower())
 
 
 def distinct_rows(frame: Frame, fields: Sequence[str]) -> tuple[np.ndarray, list[tuple[str, ...]]]:
@@ -117,6 +126,8 @@ def names_differ(spec: NamesDifferSpec) -> Evaluator:
         value, other, *excepted = cells
         if value == other or not value.strip() or not other.strip():
             return None  # one name written once is 100 similar: never under `below`
+        if "@" in value and _letters(value.partition("@")[0]) == _letters(other):
+            return None  # 'ava.evans12@' for 'Ava Evans': the same letters, the common case, decided cheaply
         spelled = email_name(value) if "@" in value else value
         if not spelled:
             return None
