@@ -211,14 +211,18 @@ def same_name(spec: SameNameSpec) -> Evaluator:
         evidence = np.full(frame.size, None, dtype=object)
         if spec.name_field not in frame.records:
             return Outcome(fired, evidence)
-        codes, uniques = frame.factorized(spec.name_field)
-        per_name = np.empty(len(uniques), dtype=object)
-        per_name[:] = [name_key(str(u)) or None if u else None for u in uniques]
-        names = frame.records[spec.name_field].to_numpy(dtype=object)
         values = frame.records[spec.differs].to_numpy(dtype=object) if spec.differs in frame.records else None
         if values is None:
             return Outcome(fired, evidence)
-        for key, rows in groups(per_name[codes]).items():
+        # Only rows that state the particular can contradict another: name keys for those alone, so a
+        # supplier file without the column costs nothing.
+        stated = np.array([bool(str(v).strip()) for v in values], dtype=bool)
+        if stated.sum() < 2:
+            return Outcome(fired, evidence)
+        names = frame.records[spec.name_field].to_numpy(dtype=object)
+        keys = np.full(frame.size, None, dtype=object)
+        keys[stated] = [name_key(str(n)) or None for n in names[stated]]
+        for key, rows in groups(keys).items():
             readings = {int(r): _reading(str(values[r]), spec.normalise) for r in rows}
             readings = {r: v for r, v in readings.items() if v}
             conflicting = _conflicts(readings, spec.normalise)

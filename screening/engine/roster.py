@@ -57,6 +57,9 @@ def distinct_rows(frame: Frame, fields: Sequence[str]) -> tuple[np.ndarray, list
 
 def _evaluate(fields: Sequence[str], check: Check) -> Evaluator:
     def evaluate(frame: Frame) -> Outcome:
+        _, first_values = frame.factorized(fields[0])
+        if not any(str(v).strip() for v in first_values):
+            return frame.nothing()  # a supplier file without the roster column: nothing to compare
         codes, combos = distinct_rows(frame, fields)
         per_combo = np.empty(len(combos), dtype=object)
         per_combo[:] = [check(combo) for combo in combos]
