@@ -34,3 +34,6 @@ FIELDS: tuple[str, ...] = SUPPLIER_FIELDS + ROSTER_FIELDS
 """Every canonical field, in the order reports show them."""
 
 REQUIRED_FIELD = "name"
+
+FIELD_ALIASES: dict[str, str] = {"ip_country": "login_countries", "ip_countries": "login_countries"}
+"""Other names accepted for a field where a user names one (--map "Header=ip_country")."""

@@ -83,3 +83,12 @@ def test_an_accounts_payable_export_keeps_the_supplier_email_and_the_payee_apart
     headers = ["Vendor name", "Vendor email", "Payee name", "PayPal email", "Beneficiary bank", "SWIFT code"]
     fields = assign_fields(headers, {}).fields
     assert fields == ("name", "email", "payment_holder", "payment_account", None, None)
+
+
+def test_ip_country_is_accepted_for_login_countries_in_map(tmp_path) -> None:
+    from screening.intake import read_inputs
+
+    path = tmp_path / "roster.csv"
+    path.write_text("Worker,Geo\nAnn Lee,CN\n", encoding="utf-8")
+    intake = read_inputs([path], overrides={"Worker": "name", "Geo": "ip_country"})
+    assert intake.records["login_countries"].tolist() == ["CN"]

@@ -15,7 +15,7 @@ from collections.abc import Mapping, Sequence
 import pandas as pd
 
 from ..errors import InputError, ReasonCode
-from ..fields import FIELDS
+from ..fields import FIELD_ALIASES, FIELDS
 from ..model import InputFile, Intake, RowError, Table
 from ..text import simplify
 from .delimited import read_delimited
@@ -115,6 +115,7 @@ def _parse_overrides(overrides: Mapping[str, str]) -> dict[str, str]:
     parsed: dict[str, str] = {}
     for header, field in overrides.items():
         canonical = field.strip().lower()
+        canonical = FIELD_ALIASES.get(canonical, canonical)
         if canonical not in FIELDS:
             raise InputError(
                 f"--map '{header}={field}': unknown field '{field}'; valid fields: {', '.join(FIELDS)}"
