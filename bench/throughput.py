@@ -79,9 +79,10 @@ def ensure_input(folder: Path, rows: int, kind: str) -> Path:
     return path
 
 
-def run_screen(path: Path, out: Path, store: Path) -> tuple[float, int]:
+def run_screen(path: Path, out: Path, store: Path, rules: list[str]) -> tuple[float, int]:
     """Seconds and peak RSS (bytes) of one `screening screen` process."""
-    command = [*screening_command(), "screen", str(path), "--lists", str(store), "--out", str(out)]
+    command = [*screening_command(), "screen", str(path), "--lists", str(store), "--out", str(out),
+               *(f"--rules={r}" for r in rules)]
     started = time.perf_counter()
     done = subprocess.run([sys.executable, "-c", _MEASURE, *command], env=environment(), capture_output=True,
                           text=True)
@@ -179,6 +180,7 @@ def main() -> None:
     parser.add_argument("--output", choices=["json", "xlsx", "csv"], default="json")
     parser.add_argument("--naive-sample", type=int, default=2_000, help="rows matched the naive way (0: skip)")
     parser.add_argument("--exhaustive-sample", type=int, default=100, help="rows checked exhaustively (0: skip)")
+    parser.add_argument("--rules", nargs="*", default=[], help="rule packs (default: the bundled ones)")
     parser.add_argument("--data", type=Path, default=Path(os.environ.get("TMPDIR", "/tmp")) / "screening-bench")
     args = parser.parse_args()
     args.data.mkdir(parents=True, exist_ok=True)
@@ -191,7 +193,7 @@ def main() -> None:
     for count in args.rows:
         path = ensure_input(args.data, count, args.input)
         report = args.data / f"report-{count}-{args.input}.{args.output}"
-        seconds, peak = run_screen(path, report, store)
+        seconds, peak = run_screen(path, report, store, args.rules)
         result = {"rows": count, "input": args.input, "output": args.output, "seconds": round(seconds, 1),
                   "rows_per_second": round(count / seconds), "peak_rss_mb": round(peak / 2**20)}
         if args.naive_sample:

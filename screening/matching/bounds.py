@@ -21,7 +21,7 @@ real list names and perturbed queries that no bound is ever below the score it b
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 
 import numpy as np
 from rapidfuzz import process
@@ -50,6 +50,8 @@ _OTHER = len(_ALPHABET)  # one shared slot for any other character (merging slot
 _RAW_EDITS = 1.0 - TOKEN_FLOOR  # edits allowed per letter of the longer token
 _KEY_EDITS = 1.0 - TOKEN_FLOOR / KEY_EDIT_FACTOR  # edits allowed per letter between romanisation keys
 _EPSILON = 1e-9
+PREFETCH_BATCH = 256  # words of one length compared with the vocabulary in one numpy pass
+WORD_CACHE = 400_000  # query words whose list names are kept
 
 
 def _mask(text: str) -> int:
@@ -109,39 +111,59 @@ class WordLinks:
         """Sorted positions of the list names holding a word that may pair with `word` (len(word) > 1)."""
         found = self._cache.get(word)
         if found is None:
-            similar = self._similar(word)
-            parts = [self._postings[self._starts[i]:self._starts[i + 1]] for i in similar]
-            found = np.unique(np.concatenate(parts)) if parts else np.empty(0, dtype=np.int32)
-            self._cache[word] = found
+            self.prefetch([word])
+            found = self._cache[word]
         return found
 
-    def _similar(self, word: str) -> list[int]:
-        key = token_key(word)
-        same = {self._by_word[word]} if word in self._by_word else set()
-        same.update(self._by_key.get(key, ()))
-        if self.person and word[:1] in self._by_word:
-            same.add(self._by_word[word[:1]])  # a listed initial pairs with any name of that first letter
-        if key.isdigit():
-            return sorted(same)  # numbers pair only when equal
-        length, key_length = len(word), len(key)
-        low = max(2, int(np.ceil(LENGTH_RATIO * length - _EPSILON)))  # one-letter words: initials, see above
+    def prefetch(self, words: Iterable[str]) -> None:
+        """Find the list names of every new word at once: one numpy pass per word length, not per word."""
+        by_length: dict[int, list[str]] = {}
+        for word in sorted({w for w in words if len(w) > 1 and w not in self._cache}):
+            by_length.setdefault(len(word), []).append(word)
+        if len(self._cache) > WORD_CACHE:
+            self._cache.clear()
+        for length, group in by_length.items():
+            for at in range(0, len(group), PREFETCH_BATCH):
+                chunk = group[at:at + PREFETCH_BATCH]
+                for word, similar in zip(chunk, self._similar(length, chunk)):
+                    parts = [self._postings[self._starts[i]:self._starts[i + 1]] for i in sorted(similar)]
+                    self._cache[word] = np.unique(np.concatenate(parts)) if parts else np.empty(0, dtype=np.int32)
+
+    def _similar(self, length: int, words: list[str]) -> list[set[int]]:
+        """Vocabulary ids that may pair with each of `words` (all of `length` letters)."""
+        keys = [token_key(w) for w in words]
+        similar: list[set[int]] = []
+        for word, key in zip(words, keys):
+            same = {self._by_word[word]} if word in self._by_word else set()
+            same.update(self._by_key.get(key, ()))
+            if self.person and word[:1] in self._by_word:
+                same.add(self._by_word[word[:1]])  # a listed initial pairs with any name of that first letter
+            similar.append(same)
+        low = max(2, int(np.ceil(LENGTH_RATIO * length - _EPSILON)))  # one-letter words: initials, above
         high = int(np.floor(length / LENGTH_RATIO + _EPSILON))
-        start, stop = np.searchsorted(self._lengths, [low, high + 1])
+        start, stop = (int(i) for i in np.searchsorted(self._lengths, [low, high + 1]))
         if start >= stop:
-            return sorted(same)
-        lengths = self._lengths[start:stop]
-        raw_edits = np.floor(_RAW_EDITS * np.maximum(lengths, length) + _EPSILON)
-        key_edits = np.floor(_KEY_EDITS * np.maximum(self._key_lengths[start:stop], key_length) + _EPSILON)
-        letters = np.bitwise_count(self._masks[start:stop] ^ np.uint64(_mask(word)))
-        key_letters = np.bitwise_count(self._key_masks[start:stop] ^ np.uint64(_mask(key)))
-        maybe = start + np.flatnonzero(~self._digit[start:stop] & ((letters <= 2 * raw_edits)
-                                                                    | (key_letters <= 2 * key_edits)))
-        if len(maybe):
-            raw = process.cpdist([word] * len(maybe), self._words[maybe].tolist(), scorer=OSA.normalized_similarity)
-            keyed = process.cpdist([key] * len(maybe), self._keys[maybe].tolist(), scorer=OSA.normalized_similarity)
+            return similar
+        raw_edits = np.floor(_RAW_EDITS * np.maximum(self._lengths[start:stop], length) + _EPSILON)
+        key_lengths = np.array([len(k) for k in keys], dtype=np.int32)[:, None]
+        key_edits = np.floor(_KEY_EDITS * np.maximum(self._key_lengths[start:stop][None, :], key_lengths) + _EPSILON)
+        masks = np.array([_mask(w) for w in words], dtype=np.uint64)[:, None]
+        key_masks = np.array([_mask(k) for k in keys], dtype=np.uint64)[:, None]
+        letters = np.bitwise_count(self._masks[start:stop][None, :] ^ masks)
+        key_letters = np.bitwise_count(self._key_masks[start:stop][None, :] ^ key_masks)
+        maybe = ~self._digit[start:stop][None, :] & ((letters <= 2 * raw_edits[None, :]) | (key_letters <= 2 * key_edits))
+        maybe[[k.isdigit() for k in keys], :] = False  # numbers pair only when equal
+        row, column = np.nonzero(maybe)
+        if len(row):
+            vocab = start + column
+            raw = process.cpdist([words[i] for i in row.tolist()], self._words[vocab].tolist(),
+                                 scorer=OSA.normalized_similarity)
+            keyed = process.cpdist([keys[i] for i in row.tolist()], self._keys[vocab].tolist(),
+                                   scorer=OSA.normalized_similarity)
             close = (raw >= TOKEN_FLOOR - _EPSILON) | (KEY_EDIT_FACTOR * keyed >= TOKEN_FLOOR - _EPSILON)
-            same.update(self._order[maybe[close]].tolist())
-        return sorted(same)
+            for i, j in zip(row[close].tolist(), self._order[vocab[close]].tolist()):
+                similar[i].add(j)
+        return similar
 
 
 class PairBounds:
@@ -181,6 +203,7 @@ class PairBounds:
         keys: list[np.ndarray] = []
         owners: list[int] = []  # query of each key array, with the weight of its word
         weights: list[float] = []
+        self.links.prefetch(t for q in queries for t, m in zip(q.tokens, q.minor) if not m or all(q.minor))
         for n, query in enumerate(queries):
             query_weights = [1.0] * len(query.tokens) if all(query.minor) else [
                 MINOR_WEIGHT if m else 1.0 for m in query.minor]

@@ -24,6 +24,9 @@ from screening.matching.normalize import NameForm, deletion_variants
 
 __all__ = ["CandidateIndex"]
 
+TYPO_CACHE = 200_000
+"""Query keys whose typo neighbourhood is kept."""
+
 
 class _Postings:
     """key -> positions, stored as one sorted positions array and a dict of slice starts (fast to build)."""
@@ -73,15 +76,24 @@ class CandidateIndex:
             _Postings(*lists[k]) for k in ("fuzzy", "exact", "bones", "abjad"))
         self.size = len(forms)
         self._seen = np.zeros(max(1, len(forms)), dtype=bool)  # scratch for candidates()
+        self._typos: dict[str, np.ndarray] = {}  # key -> names within one typo (supplier words repeat)
+
+    def _within_one_typo(self, key: str) -> np.ndarray:
+        """Sorted positions of the names holding a key that shares a deletion variant with `key` (cached)."""
+        parts = [hit for variant in deletion_variants(key) if (hit := self._fuzzy.get(variant)) is not None]
+        found = np.unique(np.concatenate(parts)) if parts else np.empty(0, dtype=np.int32)
+        if len(self._typos) >= TYPO_CACHE:
+            self._typos.clear()
+        self._typos[key] = found
+        return found
     def candidates(self, query: NameForm) -> np.ndarray:
         """Sorted positions of the names that pass the gate with `query` (int32 array, possibly empty)."""
         found: list[np.ndarray] = []
-        variants: set[str] = set()
         for key in query.gate:
-            variants |= deletion_variants(key)
-        for variant in variants:
-            hit = self._fuzzy.get(variant)
-            if hit is not None:
+            hit = self._typos.get(key)
+            if hit is None:
+                hit = self._within_one_typo(key)
+            if len(hit):
                 found.append(hit)
         for key in query.joined | query.gate:
             hit = self._exact.get(key)
