@@ -427,3 +427,74 @@ def test_suppressed_hit_can_be_revisited(web: TestClient, run: dict) -> None:
     report = analyst.get(f"/runs/{third}/report.json").json()
     saigon = next(r for r in report["rows"] if r["fields"]["name"] == "Saigon Star Garment Co., Ltd.")
     assert "suppressed" not in saigon
+
+
+def test_accounts_page_is_for_admins_only(web: TestClient) -> None:
+    for name in ("ana", "rita"):
+        client, csrf = client_for(web, name)
+        assert client.get("/admin/users").status_code == 403
+        response = client.post("/admin/users", data={"csrf_token": csrf, "name": "mallory", "role": "admin",
+                                                     "password": PASSWORD})
+        assert response.status_code == 403
+    admin, csrf = client_for(web, "adam")
+    assert "rita" in admin.get("/admin/users").text
+    assert admin.post("/admin/users", data={"name": "vera", "role": "reviewer", "password": PASSWORD}).status_code == 403
+    response = admin.post("/admin/users", data={"csrf_token": csrf, "name": "vera", "role": "reviewer", "password": "short"})
+    assert response.status_code == 400 and "too short" in response.text
+    response = admin.post("/admin/users", data={"csrf_token": csrf, "name": "vera", "role": "reviewer",
+                                                "password": PASSWORD}, follow_redirects=False)
+    assert response.status_code == 303
+    assert login(TestClient(web.app), "vera")
+    assert "mallory" not in admin.get("/admin/users").text
+
+
+def test_streamed_upload_over_the_limit_is_cut_off(web: TestClient) -> None:
+    """Without a Content-Length (chunked), the body is counted as it arrives and refused past the limit."""
+    client, csrf = client_for(web, "ana")
+    boundary = "----screeningtest"
+    head = (f"--{boundary}\r\nContent-Disposition: form-data; name=\"csrf_token\"\r\n\r\n{csrf}\r\n"
+            f"--{boundary}\r\nContent-Disposition: form-data; name=\"file\"; filename=\"big.csv\"\r\n"
+            "Content-Type: text/csv\r\n\r\nname,country\r\n").encode()
+
+    def body() -> Iterator[bytes]:
+        yield head
+        for _ in range(40):  # 2.5 MB in 64 KB chunks, over the 1 MB limit
+            yield b"x" * 65536
+        yield f"\r\n--{boundary}--\r\n".encode()
+
+    response = client.post("/uploads", content=body(), headers={"Content-Type": f"multipart/form-data; boundary={boundary}"})
+    assert response.status_code == 413
+    assert "upload limit" in response.text
+
+
+def test_serve_command_starts_the_page(tmp_path: Path) -> None:
+    import socket
+    import subprocess
+    import sys
+    import time
+
+    import httpx
+
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        port = s.getsockname()[1]
+    root = Path(__file__).resolve().parent.parent
+    env = {"PATH": "/usr/bin:/bin", "PYTHONPATH": str(root), "HOME": str(tmp_path), "SCREENING_LISTS_DIR": str(tmp_path / "l")}
+    proc = subprocess.Popen([sys.executable, "-m", "screening", "serve", "--port", str(port), "--db", str(tmp_path / "s.db")],
+                            env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    try:
+        deadline = time.monotonic() + 60
+        while True:
+            try:
+                response = httpx.get(f"http://127.0.0.1:{port}/login", timeout=2)
+                break
+            except httpx.TransportError:
+                assert proc.poll() is None, proc.communicate()
+                assert time.monotonic() < deadline, "screening serve did not answer"
+                time.sleep(0.2)
+        assert response.status_code == 200 and "Log in" in response.text
+        assert (tmp_path / "s.db").exists() and (tmp_path / "web").is_dir()
+        assert oct((tmp_path / "web").stat().st_mode & 0o777) == "0o700"
+    finally:
+        proc.terminate()
+        proc.wait(timeout=20)

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import urllib.parse
-from collections.abc import AsyncIterator, Awaitable, Callable
+from collections.abc import AsyncIterator, Callable
 from contextlib import asynccontextmanager
 from dataclasses import dataclass
 from pathlib import Path
@@ -13,6 +13,7 @@ from fastapi import FastAPI, Request
 from fastapi.responses import FileResponse, HTMLResponse, JSONResponse, RedirectResponse, Response
 from fastapi.staticfiles import StaticFiles
 from fastapi.templating import Jinja2Templates
+from starlette.datastructures import MutableHeaders
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from screening import __version__
@@ -23,7 +24,7 @@ from screening.reports import FORMATS
 from screening.reports.columns import evidence_line
 from screening.review import decisions as review
 from screening.review.keys import hit_key, list_versions, row_supplier_key
-from screening.review.users import authenticate
+from screening.review.users import ROLES, add_user, authenticate, list_users
 from screening.web.chart import band_chart
 from screening.web.config import WebConfig
 from screening.web.jobs import ACCEPTED, Jobs, UploadError, valid_id
@@ -80,6 +81,32 @@ class UploadLimit:
         await self.app(scope, counted if not scope["state"]["upload_too_large"] else receive, send)
 
 
+class SecurityHeaders:
+    """CSP, no framing, no sniffing, no caching of pages (static assets may be cached)."""
+
+    def __init__(self, app: ASGIApp) -> None:
+        self.app = app
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http":
+            await self.app(scope, receive, send)
+            return
+        static = scope["path"].startswith("/static/")
+
+        async def with_headers(message: Message) -> None:
+            if message["type"] == "http.response.start":
+                headers = MutableHeaders(scope=message)
+                headers["Content-Security-Policy"] = CSP
+                headers["X-Content-Type-Options"] = "nosniff"
+                headers["X-Frame-Options"] = "DENY"
+                headers["Referrer-Policy"] = "same-origin"
+                if not static:
+                    headers["Cache-Control"] = "no-store"
+            await send(message)
+
+        await self.app(scope, receive, with_headers)
+
+
 @dataclass
 class Page:
     """What every template gets."""
@@ -108,18 +135,9 @@ def create_app(config: WebConfig) -> FastAPI:
     app.state.config, app.state.jobs = config, jobs
     app.mount("/static", StaticFiles(directory=str(HERE / "static")), name="static")
 
-    @app.middleware("http")
-    async def headers(request: Request, call_next: Callable[[Request], Awaitable[Response]]) -> Response:
-        response = await call_next(request)
-        response.headers["Content-Security-Policy"] = CSP
-        response.headers["X-Content-Type-Options"] = "nosniff"
-        response.headers["X-Frame-Options"] = "DENY"
-        response.headers["Referrer-Policy"] = "same-origin"
-        if not request.url.path.startswith("/static/"):
-            response.headers["Cache-Control"] = "no-store"
-        return response
-
+    # Pure ASGI middlewares (not BaseHTTPMiddleware): the upload counter's refusal must reach the endpoint.
     app.add_middleware(UploadLimit, limit=lambda: config.max_upload_bytes)  # type: ignore[arg-type]
+    app.add_middleware(SecurityHeaders)  # type: ignore[arg-type]
 
     # ---- helpers
 
@@ -395,6 +413,33 @@ def create_app(config: WebConfig) -> FastAPI:
         if session is None:
             return login_redirect(request)
         return render(request, session, "log.html", events=review.log(config.engine, limit=1000))
+
+    # ---- accounts (admins only)
+
+    @app.get("/admin/users", response_class=HTMLResponse)
+    async def users_page(request: Request) -> Response:
+        session = session_of(request)
+        if session is None:
+            return login_redirect(request)
+        if not session.user.is_admin:
+            return refused(request, session, "only an admin manages accounts", 403)
+        return render(request, session, "users.html", users=list_users(config.engine), roles=ROLES)
+
+    @app.post("/admin/users")
+    async def users_add(request: Request) -> Response:
+        session, form, refusal = await checked_form(request)
+        if refusal:
+            return refusal
+        assert session is not None
+        if not session.user.is_admin:
+            return refused(request, session, "only an admin manages accounts", 403)
+        try:
+            add_user(config.engine, str(form.get("name", "")).strip(), str(form.get("role", "")),
+                     str(form.get("password", "")))
+        except ScreeningError as exc:
+            return render(request, session, "users.html", status=400, users=list_users(config.engine), roles=ROLES,
+                          error=str(exc))
+        return RedirectResponse("/admin/users", status_code=303)
 
     @app.get("/log.csv")
     async def log_csv(request: Request) -> Response:
