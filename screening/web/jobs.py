@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import logging
 import os
 import pickle
 import re
@@ -221,7 +222,7 @@ class Jobs:
             state.status, state.error = "failed", _relabel_message(str(exc), upload.path, upload.name)
         except Exception as exc:  # noqa: BLE001: the page shows the failure instead of hanging
             state.status, state.error = "failed", f"internal error ({type(exc).__name__}); see the server log"
-            raise
+            logging.getLogger(__name__).exception("screening run %s failed", state.id)
 
     def state(self, run_id: str) -> RunState | None:
         if not valid_id(run_id):
