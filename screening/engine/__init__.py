@@ -8,7 +8,7 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
-from screening.engine.conditions import Compiler, Evaluator, Frame
+from screening.engine.conditions import Compiler, Evaluator, Frame, Outcome
 from screening.engine.lists import ListCatalog
 from screening.model import Evidence, Hit, RuleInfo
 from screening.rulepacks import RulePack
@@ -32,8 +32,29 @@ def compile_packs(packs: Sequence[RulePack], lists: ListCatalog | None = None) -
     for pack in packs:
         compiler = Compiler(pack.spec, catalog)
         for rule in pack.spec.rules:
-            compiled.append(CompiledRule(pack, rule, rule_info(pack, rule), compiler.compile(rule.when)))
+            scope = tuple(pack.spec.pack.rows_with if rule.rows_with is None else rule.rows_with)
+            evaluator = compiler.compile(rule.when)
+            compiled.append(CompiledRule(pack, rule, rule_info(pack, rule),
+                                         _within(evaluator, scope) if scope else evaluator))
     return compiled
+
+
+def _within(evaluator: Evaluator, fields: tuple[str, ...]) -> Evaluator:
+    """Fire only on rows with a value in one of `fields` (the pack's `rows_with` scope)."""
+
+    def evaluate(frame: Frame) -> Outcome:
+        inside = np.zeros(frame.size, dtype=bool)
+        for name in fields:
+            codes, uniques = frame.factorized(name)
+            filled = np.array([bool(str(v).strip()) for v in uniques], dtype=bool)
+            if len(codes):
+                inside |= filled[codes]
+        if not inside.any():
+            return frame.nothing()  # a supplier master under a roster pack: nothing to evaluate
+        outcome = evaluator(frame)
+        return Outcome(outcome.fired & inside, outcome.evidence)
+
+    return evaluate
 
 
 def rule_info(pack: RulePack, rule: Rule) -> RuleInfo:

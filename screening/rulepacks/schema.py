@@ -355,6 +355,9 @@ class PackMeta(Strict):
     title: str
     description: str = ""
     thresholds: Thresholds
+    rows_with: list[FieldName] = Field(default_factory=list)
+    """The pack screens only rows with a value in at least one of these fields (empty: every row). A roster
+    pack names the roster-only fields, so a supplier master with an e-mail column is not read as a roster."""
 
     @field_validator("version", mode="before")
     @classmethod
@@ -421,6 +424,7 @@ class Rule(Strict):
     confidence: Confidence
     sources: list[str] = Field(min_length=1)
     description: str = ""
+    rows_with: list[FieldName] | None = None  # overrides the pack's `rows_with`; [] screens every row
     when: Condition
 
     @model_validator(mode="after")
