@@ -373,6 +373,7 @@ def _near(token: str, table: dict[str, str]) -> str | None:
     return None
 
 
+@lru_cache(maxsize=TOKEN_CACHE)
 def legal_word(token: str) -> str | None:
     """The legal class of a bare legal word, also with one typo: 'corporatiion' -> 'company'."""
     found = LEGAL_WORDS.get(token)
@@ -520,11 +521,12 @@ def normalize_name(name: str, person: bool = False) -> NameForm:
     text = text.lower() if text.isascii() else fold(text)  # ASCII is NFKC already; casefold == lower
     legal: list[tuple[str, str]] = []
     if not person:
-        stripped = _CJK_LEGAL.sub(" ", text)
+        stripped = text if text.isascii() else _CJK_LEGAL.sub(" ", text)
         if stripped != text and _NON_WORD.sub("", stripped):
             legal += [(m, "company") for m in _CJK_LEGAL.findall(text)]
             text = stripped
-        stripped = _VIETNAMESE_LEGAL.sub(" ", text)
+        stripped = _VIETNAMESE_LEGAL.sub(" ", text) if ("cong ty" in text or "tnhh" in text or "dntn" in text
+                                                         or "ctcp" in text or "doanh nghiep" in text) else text
         if stripped != text and _NON_WORD.sub("", stripped):
             legal += [(m, _vietnamese_class(m)) for m in _VIETNAMESE_LEGAL.findall(text)]
             text = stripped
