@@ -498,3 +498,26 @@ def test_serve_command_starts_the_page(tmp_path: Path) -> None:
     finally:
         proc.terminate()
         proc.wait(timeout=20)
+
+
+def test_long_results_list_the_worst_rows_first(web: TestClient, run: dict, monkeypatch: pytest.MonkeyPatch) -> None:
+    import screening.web.app as web_app
+
+    monkeypatch.setattr(web_app, "ROWS_SHOWN", 3)
+    client, _ = client_for(web, "ana")
+    page = client.get(f"/runs/{run['id']}").text
+    assert page.count('class="result-row"') == 3 and 'id="rows-capped"' in page
+    bands = re.findall(r'class="result-row" id="row-\d+" data-band="(\w+)"', page)
+    assert bands[:2] == ["critical", "critical"]
+
+
+def test_csrf_token_in_a_header_for_scripted_calls(web: TestClient, run: dict) -> None:
+    client, csrf = client_for(web, "ana")
+    row, hit = _row_hit(client.get(f"/runs/{run['id']}").text, "Khabarovsk Timber Company")
+    data = {"row": row, "hit": hit, "decision": "escalate", "reason": "timber in Khabarovsk krai"}
+    refused = client.post(f"/runs/{run['id']}/decisions", data=data, headers={"Accept": "application/json",
+                                                                               "X-CSRF-Token": "forged"})
+    assert refused.status_code == 403 and "CSRF" in refused.json()["error"]
+    accepted = client.post(f"/runs/{run['id']}/decisions", data=data, headers={"Accept": "application/json",
+                                                                                "X-CSRF-Token": csrf})
+    assert accepted.status_code == 201 and accepted.json()["status"] == "pending"

@@ -41,6 +41,7 @@ from screening.web.security import (
 
 HERE = Path(__file__).resolve().parent
 UPLOAD_PATH = "/uploads"
+ROWS_SHOWN = 2000  # rows with hits listed on the page, worst first; the reports hold every row
 CSP = ("default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; form-action 'self'; "
        "frame-ancestors 'none'; base-uri 'none'; object-src 'none'")
 MEDIA_TYPES = {
@@ -300,8 +301,9 @@ def create_app(config: WebConfig) -> FastAPI:
         if result is None:
             return render(request, session, "run.html", run=row, state=state, result=None)
         counts = result.counts()
+        views = _row_views(config, result, run_id, session)
         return render(request, session, "run.html", run=row, state=state, result=result, counts=counts,
-                      bands=BAND_LABELS, chart=band_chart(counts), rows=_row_views(config, result, run_id, session),
+                      bands=BAND_LABELS, chart=band_chart(counts), rows=views[:ROWS_SHOWN], rows_total=len(views),
                       formats=FORMATS, decisions=review.DECISIONS,
                       suppressed=sum(len(r.suppressed) for r in result.rows))
 
