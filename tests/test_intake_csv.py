@@ -164,7 +164,7 @@ def test_too_many_rows_is_refused(tmp_path: Path) -> None:
     path = write_csv(tmp_path / "s.csv", [["Supplier Name"]] + [[f"S{i}"] for i in range(10)])
     with pytest.raises(InputError) as caught:
         read_inputs([path], limits=Limits(max_rows=5))
-    assert str(caught.value) == f"{path}: more than 5 rows, over the limit; split it into smaller files"
+    assert str(caught.value) == f"{path}: more than 5 rows, over the limit; split it into smaller files or raise SCREENING_MAX_ROWS"
 
 
 def test_unclosed_quote_is_reported_with_its_row(tmp_path: Path) -> None:

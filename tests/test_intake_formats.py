@@ -185,7 +185,7 @@ def test_file_size_is_checked_before_reading(tmp_path: Path) -> None:
     path = write_csv(tmp_path / "big.csv", ROWS * 50)
     message = _error([path], limits=Limits(max_file_bytes=100))
     assert message.startswith(f"{path}: is ")
-    assert message.endswith("over the 100 bytes limit; split it into smaller files")
+    assert message.endswith("over the 100 bytes limit; split it into smaller files or raise SCREENING_MAX_FILE_SIZE")
 
 
 def test_unzipped_size_is_checked_before_opening(tmp_path: Path) -> None:
@@ -195,7 +195,7 @@ def test_unzipped_size_is_checked_before_opening(tmp_path: Path) -> None:
         archive.writestr("xl/workbook.xml", " " * 3_000_000)  # compresses to a few KiB
     assert os.path.getsize(path) < 20_000
     message = _error([path], limits=Limits(max_unzipped_bytes=1024 * 1024))
-    assert message == f"{path}: expands to 2.9 MiB, over the 1.0 MiB limit; split it into smaller files"
+    assert message == f"{path}: expands to 2.9 MiB, over the 1.0 MiB limit; split it into smaller files or raise SCREENING_MAX_UNZIPPED_SIZE"
 
 
 def test_inputs_are_left_untouched(tmp_path: Path) -> None:

@@ -209,7 +209,8 @@ def test_sheet_row_limit_is_checked_before_conversion(tmp_path: Path) -> None:
     with pytest.raises(InputError) as caught:
         read_inputs([path], limits=Limits(max_rows=5))
     assert str(caught.value) == (
-        f"{path} sheet 'Big': 10 rows, over the 5 row limit; split it into smaller sheets"
+        f"{path} sheet 'Big': reaches row 10, over the 5 row limit; split it into smaller sheets or raise "
+        "SCREENING_MAX_ROWS"
     )
 
 

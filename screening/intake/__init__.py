@@ -22,6 +22,7 @@ from .delimited import read_delimited
 from .formats import Format, detect_format
 from .limits import Limits, human_bytes
 from .spreadsheet import read_workbook
+from .zipguard import check_zip_parts
 from .tables import NoNameColumn, RawSheet, SheetTable, build_table
 
 __all__ = ["Limits", "read_inputs"]
@@ -42,7 +43,7 @@ def read_inputs(
     `sheet` picks one sheet of each workbook (CSV files have only one). `overrides` maps header
     text to a canonical field, as given with --map "Header=field".
     """
-    limits = limits or Limits()
+    limits = limits or Limits.from_env()
     wanted = _parse_overrides(overrides or {})
     if isinstance(paths, (str, os.PathLike)):  # one path, not a sequence of one-letter paths
         paths = [paths]
@@ -73,6 +74,8 @@ def _read_file(
     with open(path, "rb") as f:
         digest = hashlib.file_digest(f, "sha256").hexdigest()
     fmt = detect_format(path, limits)
+    if fmt in (Format.XLSX, Format.XLSB, Format.ODS):
+        check_zip_parts(path, limits)  # real inflated sizes and sheet extents, before calamine allocates
     raws = [read_delimited(path, limits)] if fmt is Format.CSV else read_workbook(path, fmt, sheet, limits)
     name = os.path.basename(path)
     built = [build_table(raw, name, wanted, limits) for raw in raws]
@@ -106,7 +109,7 @@ def _check_file(path: str, limits: Limits) -> None:
     if info.st_size > limits.max_file_bytes:
         raise InputError(
             f"{path}: is {human_bytes(info.st_size)}, over the {human_bytes(limits.max_file_bytes)} limit; "
-            "split it into smaller files"
+            "split it into smaller files or raise SCREENING_MAX_FILE_SIZE"
         )
 
 

@@ -56,7 +56,8 @@ def read_delimited(path: str, limits: Limits) -> RawSheet:
             for number, record in enumerate(csv.reader(f, delimiter=delimiter), start=1):
                 if number > limits.max_rows:
                     raise InputError(
-                        f"{path}: more than {limits.max_rows:,} rows, over the limit; split it into smaller files"
+                        f"{path}: more than {limits.max_rows:,} rows, over the limit; split it into smaller files "
+                        "or raise SCREENING_MAX_ROWS"
                     )
                 cells = trim_row([value.strip() for value in record])  # as cell_text() does for text
                 if cells:

@@ -73,7 +73,8 @@ def _zip_format(path: str, limits: Limits) -> Format:
     if unzipped > limits.max_unzipped_bytes:
         raise InputError(
             f"{path}: expands to {human_bytes(unzipped)}, over the "
-            f"{human_bytes(limits.max_unzipped_bytes)} limit; split it into smaller files"
+            f"{human_bytes(limits.max_unzipped_bytes)} limit; split it into smaller files or raise "
+            "SCREENING_MAX_UNZIPPED_SIZE"
         )
     if mimetype:
         if b"opendocument.spreadsheet" in mimetype:

@@ -69,7 +69,7 @@ def _read_sheet(path: str, workbook: CalamineWorkbook, name: str, limits: Limits
     if sheet.height > limits.max_rows:  # calamine has parsed the sheet; Python objects not built yet
         raise InputError(
             f"{path} sheet '{name}': {sheet.height:,} rows, over the {limits.max_rows:,} row limit; "
-            "split it into smaller sheets"
+            "split it into smaller sheets or raise SCREENING_MAX_ROWS"
         )
     raw = RawSheet(name=name)
     if sheet.start is None:  # no cell at all
