@@ -171,7 +171,11 @@ def detect_delimiter(sample: str) -> str:
 
 def _consistency(sample: str, delimiter: str) -> tuple[float, int]:
     """(share of records with the commonest field count, that count); (0, 0) when it never splits."""
-    widths = [len(r) for r in csv.reader(io.StringIO(sample), delimiter=delimiter) if any(r)]
+    # newline="": a bare CR (old Mac "CSV (Macintosh)" files) ends a record, as in read_delimited.
+    try:
+        widths = [len(r) for r in csv.reader(io.StringIO(sample, newline=""), delimiter=delimiter) if any(r)]
+    except csv.Error:  # e.g. a NUL byte: this delimiter cannot be judged; read_delimited reports the row
+        return (0.0, 0)
     counts: dict[int, int] = {}
     for width in widths:
         if width > 1:

@@ -93,8 +93,10 @@ def _ole_format(path: str) -> Format:
     try:
         with open(path, "rb") as f:
             names = {name.casefold() for name in stream_names(f)}
-    except ValueError:
-        return Format.XLS  # damaged directory: let calamine try and report what it finds
+    except ValueError as exc:
+        # Never hand a damaged compound file to calamine: its reader trusts the header's counts
+        # and can ask for gigabytes (or abort the process) on a few kilobytes.
+        raise InputError(f"{path}: is a damaged Excel 97-2003 file ({exc}); {_RESAVE}") from None
     if "encryptedpackage" in names:
         raise InputError(f"{path}: is password-protected; save an unprotected copy")
     if "workbook" in names or "book" in names:

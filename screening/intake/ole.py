@@ -24,8 +24,16 @@ def stream_names(f: BinaryIO) -> list[str]:
     if sector_size not in (512, 4096):
         raise ValueError(f"bad sector size {sector_size}")
     num_fat, first_dir = struct.unpack_from("<II", header, 0x2C)
+    first_mini, num_mini = struct.unpack_from("<II", header, 0x3C)
     first_difat, num_difat = struct.unpack_from("<II", header, 0x44)
     per_sector = sector_size // 4
+    # Counts the file cannot hold: readers size their tables from them (calamine allocated 4 GB
+    # for a 5 KB file whose header said so), so such a file is refused as damaged.
+    f.seek(0, 2)
+    sectors_in_file = max(0, f.tell() // sector_size - 1)
+    for what, count in (("FAT", num_fat), ("mini FAT", num_mini), ("DIFAT", num_difat)):
+        if count > sectors_in_file:
+            raise ValueError(f"header lists {count} {what} sectors; the file holds {sectors_in_file}")
 
     def read_sector(sector: int) -> bytes:
         f.seek((sector + 1) * sector_size)  # the header fills sector -1
@@ -68,5 +76,8 @@ def stream_names(f: BinaryIO) -> list[str]:
             kind = entry[0x42]  # 1 storage, 2 stream, 5 root; 0 is an unused slot
             if kind in (1, 2, 5) and 2 <= name_bytes <= 64:
                 names.append(entry[: name_bytes - 2].decode("utf-16-le", "replace"))
+                size = struct.unpack_from("<Q" if sector_size == 4096 else "<I", entry, 0x78)[0]
+                if kind != 1 and size > (sectors_in_file + 1) * sector_size:
+                    raise ValueError(f"stream {names[-1]!r} claims {size} bytes, more than the file holds")
         sector = next_sector(sector)
     return names

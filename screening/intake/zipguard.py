@@ -18,6 +18,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from functools import lru_cache
 from xml.etree.ElementTree import ParseError
+from xml.parsers import expat
 
 from defusedxml import DefusedXmlException
 from defusedxml.ElementTree import fromstring
@@ -134,6 +135,7 @@ def check_zip_parts(path: str, limits: Limits) -> None:
         with zipfile.ZipFile(path) as archive, open(path, "rb") as raw:
             infos = archive.infolist()
             sheet_names = _sheet_names_by_part(archive)
+            is_ods = "mimetype" in archive.namelist()
             total = 0
             for info in infos:
                 lower = info.filename.lower()
@@ -141,6 +143,7 @@ def check_zip_parts(path: str, limits: Limits) -> None:
                 scan = is_xml and _may_be_sheet(info.filename, sheet_names)
                 extent = _Extent() if scan else None
                 where = _part_label(path, info.filename, sheet_names)
+                ods = _OdsScan(path, limits) if info.filename == "content.xml" and is_ods else None
                 for index, piece in enumerate(_inflate(path, raw, info)):
                     if index == 0 and is_xml and _DECLARATION.search(piece[:_DECLARATION_BYTES]):
                         raise InputError(
@@ -157,6 +160,10 @@ def check_zip_parts(path: str, limits: Limits) -> None:
                     if extent is not None:
                         extent.add(piece)
                         _check_extent(where, extent, limits)
+                    if ods is not None:
+                        ods.feed(piece)
+                if ods is not None:
+                    ods.close()
     except (zipfile.BadZipFile, OSError, ValueError, KeyError, EOFError):
         raise InputError(f"{path}: not a readable spreadsheet (corrupt zip); {_RESAVE}") from None
 
@@ -276,3 +283,101 @@ def _small_xml(archive: zipfile.ZipFile, name: str):  # type: ignore[no-untyped-
         raise ValueError("too large to name sheets from")
     with archive.open(info) as member:
         return fromstring(member.read(_SMALL_XML + 1), forbid_dtd=True)
+
+
+_TABLE_NS = "urn:oasis:names:tc:opendocument:xmlns:table:1.0"
+_OFFICE_NS = "urn:oasis:names:tc:opendocument:xmlns:office:1.0"
+_CELLS = {f"{_TABLE_NS} table-cell", f"{_TABLE_NS} covered-table-cell"}
+_REPEAT_CAP = 1 << 40  # larger counts are simply "too many"; keeps the arithmetic small
+
+
+class _OdsScan:
+    """OpenDocument content.xml, parsed once with expat before calamine reads it.
+
+    calamine loops forever on some malformed content.xml (found by fuzzing), and expands
+    number-rows-repeated / number-columns-repeated into real cells: a few bytes can ask for
+    billions. So the XML must be well-formed, without DTD, and the filled part of every table
+    (repeats counted, up to its last non-empty cell) must fit the row and cell limits.
+    """
+
+    def __init__(self, path: str, limits: Limits) -> None:
+        self.path, self.limits = path, limits
+        self.parser = expat.ParserCreate(namespace_separator=" ")
+        self.parser.StartDoctypeDeclHandler = self._refuse_dtd
+        self.parser.EntityDeclHandler = self._refuse_dtd
+        self.parser.StartElementHandler = self._start
+        self.parser.EndElementHandler = self._end
+        self.table = ""
+        self.rows = self.filled_rows = self.width = 0
+        self.row_repeat = self.column = self.row_filled = 0
+        self.cell_repeat = 0
+        self.cell_filled = False
+        self.in_cell = False
+
+    def feed(self, data: bytes, final: bool = False) -> None:
+        try:
+            self.parser.Parse(data, final)
+        except expat.ExpatError as exc:
+            raise InputError(
+                f"{self.path}: content.xml is not well-formed XML (line {exc.lineno}, column {exc.offset}); "
+                "re-save it from LibreOffice or Excel as .ods or .xlsx"
+            ) from None
+
+    def close(self) -> None:
+        self.feed(b"", final=True)
+
+    def _refuse_dtd(self, *_: object) -> None:
+        raise InputError(
+            f"{self.path}: content.xml declares a DTD or entities, refused for safety (entity expansion, "
+            "external files); re-save it from LibreOffice or Excel as .ods or .xlsx"
+        )
+
+    def _start(self, name: str, attributes: dict[str, str]) -> None:
+        if self.in_cell:
+            self.cell_filled = True  # any content inside a cell (text:p, annotations) makes it count
+        if name == f"{_TABLE_NS} table":
+            self.table = attributes.get(f"{_TABLE_NS} name", "")
+            self.rows = self.filled_rows = self.width = 0
+        elif name == f"{_TABLE_NS} table-row":
+            self.row_repeat = _repeat(attributes.get(f"{_TABLE_NS} number-rows-repeated"))
+            self.column = self.row_filled = 0
+        elif name in _CELLS:
+            self.in_cell = True
+            self.cell_repeat = _repeat(attributes.get(f"{_TABLE_NS} number-columns-repeated"))
+            self.cell_filled = f"{_OFFICE_NS} value-type" in attributes
+
+    def _end(self, name: str) -> None:
+        if name in _CELLS:
+            self.in_cell = False
+            self.column += self.cell_repeat
+            if self.cell_filled:
+                self.row_filled = self.column
+        elif name == f"{_TABLE_NS} table-row":
+            self.rows += self.row_repeat
+            if self.row_filled:
+                self.filled_rows = self.rows
+                self.width = max(self.width, self.row_filled)
+                self._check()
+
+    def _check(self) -> None:
+        where = f"{self.path} sheet '{self.table}'"
+        if self.filled_rows > self.limits.max_rows:
+            raise InputError(
+                f"{where}: reaches row {self.filled_rows:,}, over the {self.limits.max_rows:,} row limit; "
+                "split it into smaller sheets or raise SCREENING_MAX_ROWS"
+            )
+        if self.filled_rows * self.width > self.limits.max_cells:
+            raise InputError(
+                f"{where}: its cells span {self.filled_rows:,} rows x {self.width:,} columns, over the "
+                f"{self.limits.max_cells:,}-cell limit; delete stray cells far from the table or raise "
+                "SCREENING_MAX_CELLS"
+            )
+
+
+def _repeat(text: str | None) -> int:
+    if not text:
+        return 1
+    try:
+        return min(max(int(text), 1), _REPEAT_CAP)
+    except ValueError:
+        return 1
