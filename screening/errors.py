@@ -27,3 +27,6 @@ class ReasonCode(StrEnum):
     UNREADABLE_CELL = "unreadable_cell"
     UNKNOWN_COUNTRY = "unknown_country"
     SHEET_SKIPPED = "sheet_skipped"
+    MACROS_NOT_RUN = "macros_not_run"
+    MIXED_DELIMITER = "mixed_delimiter"  # a CSV row separated differently from the rest: read as one cell
+    DUPLICATE_COLUMN = "duplicate_column"  # a header repeated: only the first such column gives the field  # the file carries VBA/Basic macros; only cell values are read

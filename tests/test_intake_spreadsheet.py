@@ -92,13 +92,15 @@ def test_sheet_errors_name_the_row_and_skipped_sheet(messy: Path) -> None:
     errors = read_inputs([messy]).errors
     assert [(e.sheet, e.row, e.reason_code) for e in errors] == [
         ("Instructions", None, ReasonCode.SHEET_SKIPPED),
+        ("Old list", None, ReasonCode.SHEET_SKIPPED),  # hidden sheets are named, never skipped silently
+        ("Lookup", None, ReasonCode.SHEET_SKIPPED),
         ("Suppliers", 8, ReasonCode.MISSING_NAME),
     ]
     assert errors[0].message == (
         "sheet 'Instructions' skipped: no supplier-name column; headers found: "
         "'How to fill in this template'; name one with --map \"Header=name\" if it lists suppliers"
     )
-    assert errors[1].message == "row has data but no name in column C ('Supplier Name'); fill in the supplier name"
+    assert errors[3].message == "row has data but no name in column C ('Supplier Name'); fill in the supplier name"
     assert all(e.input == "suppliers.xlsx" for e in errors)
 
 

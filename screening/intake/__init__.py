@@ -19,9 +19,9 @@ from ..fields import FIELD_ALIASES, FIELDS
 from ..model import InputFile, Intake, RowError, Table
 from ..text import simplify
 from .delimited import read_delimited
-from .formats import Format, detect_format
+from .formats import Format, detect_format, has_macros
 from .limits import Limits, human_bytes
-from .spreadsheet import read_workbook
+from .spreadsheet import read_workbook_and_hidden
 from .zipguard import check_zip_parts
 from .tables import NoNameColumn, RawSheet, SheetTable, build_table
 
@@ -76,10 +76,17 @@ def _read_file(
     fmt = detect_format(path, limits)
     if fmt in (Format.XLSX, Format.XLSB, Format.ODS):
         check_zip_parts(path, limits)  # real inflated sizes and sheet extents, before calamine allocates
-    raws = [read_delimited(path, limits)] if fmt is Format.CSV else read_workbook(path, fmt, sheet, limits)
+    hidden: list[str] = []
+    if fmt is Format.CSV:
+        raws = [read_delimited(path, limits)]
+    else:
+        raws, hidden = read_workbook_and_hidden(path, fmt, sheet, limits)
     name = os.path.basename(path)
     built = [build_table(raw, name, wanted, limits) for raw in raws]
     found = [b for b in built if isinstance(b, SheetTable)]
+    read_problems = [
+        RowError(name, raw.name, row, code, message) for raw in raws for row, code, message in raw.problems
+    ]
     if not found:
         raise InputError(_no_name_message(path, raws, built))
     # A file with a supplier table may carry other sheets (instructions, lookups): say which
@@ -92,7 +99,20 @@ def _read_file(
         for raw, b in zip(raws, built)
         if isinstance(b, NoNameColumn) and raw.rows
     ]
-    return InputFile(path, digest, tuple(t.table.sheet for t in found)), found, skipped
+    # A hidden sheet is often an old or internal supplier list: never skipped without a word.
+    skipped += [
+        RowError(name, hidden_name, None, ReasonCode.SHEET_SKIPPED.value, (
+            f"sheet '{hidden_name}' is hidden and was not screened; screen it with --sheet \"{hidden_name}\" "
+            "if it lists suppliers"
+        ))
+        for hidden_name in hidden
+    ]
+    if has_macros(path, fmt):
+        skipped.append(RowError(name, None, None, ReasonCode.MACROS_NOT_RUN.value, (
+            "the file contains macros; they were not run (only the cells' saved values are read), "
+            "so formulas or data a macro would produce are not screened"
+        )))
+    return InputFile(path, digest, tuple(t.table.sheet for t in found)), found, read_problems + skipped
 
 
 def _check_file(path: str, limits: Limits) -> None:

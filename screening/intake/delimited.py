@@ -10,7 +10,7 @@ import unicodedata
 
 from charset_normalizer import from_bytes
 
-from ..errors import InputError
+from ..errors import InputError, ReasonCode
 from .limits import Limits
 from .tables import RawSheet, trim_row
 
@@ -43,30 +43,82 @@ _ORDINARY_SYMBOLS = frozenset("©®™°€")
 
 
 def read_delimited(path: str, limits: Limits) -> RawSheet:
-    """Every record of the file, cells as stripped text; the sheet is named after the file's stem."""
-    encoding = detect_encoding(path)
-    with open(path, encoding=encoding, newline="") as f:
-        delimiter = detect_delimiter(f.read(_DELIMITER_SAMPLE_CHARS))
+    """Every record of the file, cells as stripped text; the sheet is named after the file's stem.
+
+    Damage is kept to its row: NUL bytes are dropped and bytes that are not UTF-8 in an
+    otherwise UTF-8 file become U+FFFD, each noted in RawSheet.problems with its row.
+    """
+    encoding, errors = detect_text_encoding(path)
+    with open(path, encoding=encoding, errors=errors, newline="") as f:
+        delimiter = detect_delimiter(f.read(_DELIMITER_SAMPLE_CHARS).replace("\0", ""))
     if csv.field_size_limit() < 4 * limits.max_cell_chars:
         csv.field_size_limit(4 * limits.max_cell_chars)  # long cells get truncated, not refused
     sheet = RawSheet(name=os.path.splitext(os.path.basename(path))[0])
     number = 0
-    with open(path, encoding=encoding, newline="") as f:
+    with open(path, encoding=encoding, errors=errors, newline="") as f:
+        lines = _NulFreeLines(f)
         try:
-            for number, record in enumerate(csv.reader(f, delimiter=delimiter), start=1):
+            for number, record in enumerate(csv.reader(lines, delimiter=delimiter), start=1):
                 if number > limits.max_rows:
                     raise InputError(
                         f"{path}: more than {limits.max_rows:,} rows, over the limit; split it into smaller files "
                         "or raise SCREENING_MAX_ROWS"
                     )
                 cells = trim_row([value.strip() for value in record])  # as cell_text() does for text
+                if lines.dropped_nul:
+                    lines.dropped_nul = False
+                    sheet.problems.append((number, ReasonCode.UNREADABLE_CELL.value,
+                                           "row held NUL bytes (removed); check the row in the source file"))
+                if errors == "replace" and any("\ufffd" in cell for cell in cells):
+                    sheet.problems.append((number, ReasonCode.UNREADABLE_CELL.value, (
+                        "row holds bytes that are not valid UTF-8, shown as \ufffd; check the spelling in the source "
+                        f"file or {_SAVE_AS_UTF8}"
+                    )))
                 if cells:
                     sheet.rows.append((number, cells))
         except csv.Error as exc:
             raise InputError(
                 f"{path} row {number + 1}: not readable as CSV ({exc}); check for an unclosed quote"
             ) from None
+    _note_mixed_delimiters(sheet, delimiter)
     return sheet
+
+
+class _NulFreeLines:
+    """The file's lines without NUL bytes (csv refuses them), remembering that some were dropped."""
+
+    def __init__(self, f: io.TextIOBase) -> None:
+        self.f, self.dropped_nul = f, False
+
+    def __iter__(self) -> _NulFreeLines:
+        return self
+
+    def __next__(self) -> str:
+        line = next(self.f)
+        if "\0" in line:
+            self.dropped_nul = True
+            return line.replace("\0", "")
+        return line
+
+
+def _note_mixed_delimiters(sheet: RawSheet, delimiter: str) -> None:
+    """A one-cell row that splits into the table's width on another delimiter was typed differently."""
+    widths = [len(cells) for _, cells in sheet.rows if len(cells) > 1]
+    if not widths:
+        return
+    width = max(set(widths), key=widths.count)
+    for number, cells in sheet.rows:
+        if len(cells) != 1:
+            continue
+        other = next((d for d in DELIMITERS if d != delimiter and len(cells[0].split(d)) >= min(width, 2)
+                      and cells[0].count(d) == width - 1), None)
+        if other:
+            shown = "TAB" if other == "\t" else other
+            used = "TAB" if delimiter == "\t" else delimiter
+            sheet.problems.append((number, ReasonCode.MIXED_DELIMITER.value, (
+                f"row separates its fields with '{shown}' while the file uses '{used}': it was read as one cell; "
+                "fix the row in the source file"
+            )))
 
 
 # ---------------------------------------------------------------- encoding
@@ -74,6 +126,33 @@ def read_delimited(path: str, limits: Limits) -> RawSheet:
 
 def detect_encoding(path: str) -> str:
     """BOM, else strict UTF-8, else BOM-less UTF-16, else the likeliest legacy code page."""
+    return detect_text_encoding(path)[0]
+
+
+def detect_text_encoding(path: str) -> tuple[str, str]:
+    """detect_encoding() and the decoding errors mode: 'replace' for UTF-8 with a few bad bytes.
+
+    A UTF-8 file with one damaged byte would otherwise be read in a legacy code page and every
+    Chinese or Cyrillic name in it garbled; better to lose the bad bytes and say in which rows.
+    """
+    try:
+        return detect_strict_encoding(path), "strict"
+    except InputError:
+        if _mostly_utf8(path):
+            return "utf-8", "replace"
+        raise
+
+
+def _mostly_utf8(path: str) -> bool:
+    with open(path, "rb") as f:
+        sample = f.read(_SAMPLE_BYTES)
+    text = sample.decode("utf-8", errors="replace")
+    bad = text.count("\ufffd")
+    multibyte = sum(1 for ch in text if "\x80" <= ch and ch != "\ufffd")
+    return multibyte >= 1 and bad <= 2 + multibyte // 20
+
+
+def detect_strict_encoding(path: str) -> str:
     with open(path, "rb") as f:
         sample = f.read(_SAMPLE_BYTES)
     for bom, encoding in _BOMS:
@@ -83,7 +162,7 @@ def detect_encoding(path: str) -> str:
     if utf16:
         return _verified(path, [utf16])
     controls = len(sample) - len(sample.translate(None, _CONTROL_BYTES))
-    if controls > len(sample) // 100:  # text never has many; binary files have plenty
+    if controls > max(16, len(sample) // 100):  # text never has many; binary files have plenty
         raise InputError(f"{path}: not a spreadsheet or text file (unknown format); re-save it from Excel as .xlsx")
     if _decodes(path, "utf-8"):
         return "utf-8"

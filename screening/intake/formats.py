@@ -121,3 +121,22 @@ def _reject_markup(path: str, head: bytes) -> None:
 
 def has_native_extension(path: str, fmt: Format) -> bool:
     return os.path.splitext(path)[1].lower() in NATIVE_EXTENSIONS.get(fmt, ())
+
+
+def has_macros(path: str, fmt: Format) -> bool:
+    """Whether a workbook carries a macro project (VBA in Office files, Basic in OpenDocument).
+
+    Nothing here runs them: calamine reads saved cell values only. The check is so the report can say so.
+    """
+    try:
+        if fmt is Format.XLS:
+            with open(path, "rb") as f:
+                return any(name.casefold() in ("_vba_project_cur", "vba") for name in stream_names(f))
+        if fmt in (Format.XLSX, Format.XLSB, Format.ODS):
+            with zipfile.ZipFile(path) as archive:
+                return any(
+                    name.lower().endswith("vbaproject.bin") or name.startswith("Basic/") for name in archive.namelist()
+                )
+    except (OSError, ValueError, zipfile.BadZipFile):
+        return False
+    return False

@@ -24,6 +24,14 @@ T = TypeVar("T")
 
 def read_workbook(path: str, fmt: Format, sheet: str | None, limits: Limits) -> list[RawSheet]:
     """The visible worksheets in workbook order, or just `sheet` (hidden or not) when given."""
+    return read_workbook_and_hidden(path, fmt, sheet, limits)[0]
+
+
+def read_workbook_and_hidden(
+    path: str, fmt: Format, sheet: str | None, limits: Limits
+) -> tuple[list[RawSheet], list[str]]:
+    """read_workbook(), and the hidden worksheets left out (none when `sheet` is given)."""
+    hidden: list[str] = []
     with _open(path, fmt) as workbook:
         metadata = _guard(path, lambda: workbook.sheets_metadata)
         if sheet is not None:
@@ -32,10 +40,11 @@ def read_workbook(path: str, fmt: Format, sheet: str | None, limits: Limits) -> 
                 raise InputError(f"{path} sheet '{names[0]}': is a chart or macro sheet, not a table; pick another --sheet")
         else:
             names = [m.name for m in metadata if m.typ == SheetTypeEnum.WorkSheet and m.visible == SheetVisibleEnum.Visible]
+            hidden = [m.name for m in metadata if m.typ == SheetTypeEnum.WorkSheet and m.visible != SheetVisibleEnum.Visible]
             if not names:
                 listed = ", ".join(f"'{m.name}'" for m in metadata) or "none"
                 raise InputError(f"{path}: has no visible sheet (sheets: {listed}); pick one with --sheet NAME")
-        return [_read_sheet(path, workbook, name, limits) for name in names]
+        return [_read_sheet(path, workbook, name, limits) for name in names], hidden
 
 
 @contextmanager

@@ -8,6 +8,7 @@ from dataclasses import dataclass, field
 from ..errors import ReasonCode
 from ..fields import REQUIRED_FIELD
 from ..model import RowError, Table
+from ..text import simplify
 from .headers import assign_fields, find_header, likely_header
 from .limits import Limits
 
@@ -19,6 +20,7 @@ class RawSheet:
     name: str
     rows: list[tuple[int, list[str]]] = field(default_factory=list)  # (row number as shown, cells)
     first_col: int = 0  # 0-based column of cells[0]: spreadsheet readers trim empty leading columns
+    problems: list[tuple[int, str, str]] = field(default_factory=list)  # (row, reason code, message) met while reading
 
 
 @dataclass
@@ -75,10 +77,10 @@ def build_table(
     )
     fields = assign_fields(headers, overrides).fields
     table = Table(input=input_name, sheet=sheet.name, header_row=header_row, headers=headers, fields=fields)
+    errors: list[RowError] = _duplicate_columns(table, letters)
 
     name_column = fields.index(REQUIRED_FIELD)
     rows: list[tuple[int, tuple[str, ...]]] = []
-    errors: list[RowError] = []
     for number, raw in data:
         cells = _span(raw, left, right)
         for column, text in enumerate(cells):
@@ -95,6 +97,22 @@ def build_table(
             )))
         rows.append((number, tuple(cells)))
     return SheetTable(table, rows, errors)
+
+
+def _duplicate_columns(table: Table, letters: list[str]) -> list[RowError]:
+    """A header repeated (two 'Supplier Name' columns): say which one was read, never drop it silently."""
+    errors: list[RowError] = []
+    keyed = [simplify(h) for h in table.headers]
+    for column, (key, field_name) in enumerate(zip(keyed, table.fields)):
+        if field_name or not key:
+            continue
+        first = next((c for c in range(column) if keyed[c] == key and table.fields[c]), None)
+        if first is not None:
+            errors.append(RowError(table.input, table.sheet, table.header_row, ReasonCode.DUPLICATE_COLUMN.value, (
+                f"column {letters[column]} repeats the header '{table.headers[column]}' of column {letters[first]}; "
+                f"only column {letters[first]} is read as {table.fields[first]}; rename one or choose with --map"
+            )))
+    return errors
 
 
 def _span(cells: list[str], left: int, right: int) -> list[str]:

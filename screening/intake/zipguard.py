@@ -147,8 +147,9 @@ def check_zip_parts(path: str, limits: Limits) -> None:
                 for index, piece in enumerate(_inflate(path, raw, info)):
                     if index == 0 and is_xml and _DECLARATION.search(piece[:_DECLARATION_BYTES]):
                         raise InputError(
-                            f"{where}: declares a DTD or entities (part {info.filename}), which Excel never "
-                            f"writes and which are refused for safety (entity expansion, external files); {_RESAVE}"
+                            f"{where}: declares a DTD or entities{'' if 'part ' in where else f' (part {info.filename})'}, "
+                            "which Excel never writes and which are refused for safety (entity expansion, external "
+                            f"files); {_RESAVE}"
                         )
                     total += len(piece)
                     if total > limits.max_unzipped_bytes:
