@@ -22,6 +22,7 @@ from .delimited import read_delimited
 from .formats import Format, detect_format, has_macros
 from .limits import Limits, human_bytes
 from .spreadsheet import read_workbook_and_hidden
+from .xlsguard import check_xls
 from .zipguard import check_zip_parts
 from .tables import NoNameColumn, RawSheet, SheetTable, build_table
 
@@ -76,6 +77,8 @@ def _read_file(
     fmt = detect_format(path, limits)
     if fmt in (Format.XLSX, Format.XLSB, Format.ODS):
         check_zip_parts(path, limits)  # real inflated sizes and sheet extents, before calamine allocates
+    elif fmt is Format.XLS:
+        check_xls(path, limits)  # the same for the cells of an Excel 97-2003 workbook
     hidden: list[str] = []
     if fmt is Format.CSV:
         raws = [read_delimited(path, limits)]

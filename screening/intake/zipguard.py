@@ -262,8 +262,9 @@ def _sheet_names_by_part(archive: zipfile.ZipFile) -> dict[str, str]:
     try:
         workbook = _small_xml(archive, "xl/workbook.xml")
         rels = _small_xml(archive, "xl/_rels/workbook.xml.rels")
-    except (KeyError, ValueError, ParseError, DefusedXmlException, zipfile.BadZipFile, OSError, EOFError, zlib.error):
-        return {}
+    except (KeyError, ValueError, LookupError, ParseError, DefusedXmlException, zipfile.BadZipFile, OSError,
+            EOFError, zlib.error):
+        return {}  # only for messages: the parts are then named instead
     targets: dict[str, str] = {}
     for rel in rels.iter():
         if rel.tag.endswith("Relationship") and rel.get("Id") and rel.get("Target"):
@@ -318,6 +319,10 @@ class _OdsScan:
     def feed(self, data: bytes, final: bool = False) -> None:
         try:
             self.parser.Parse(data, final)
+        except LookupError:  # <?xml encoding="..."?> naming an encoding that does not exist
+            raise InputError(
+                f"{self.path}: content.xml declares an unknown text encoding; re-save it from LibreOffice or Excel"
+            ) from None
         except expat.ExpatError as exc:
             raise InputError(
                 f"{self.path}: content.xml is not well-formed XML (line {exc.lineno}, column {exc.offset}); "
