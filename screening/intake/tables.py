@@ -72,10 +72,11 @@ def build_table(
     left = min(next(i for i, c in enumerate(cells) if c) for cells in spans)
     right = max(len(cells) for cells in spans)
     letters = [excel_column(sheet.first_col + column) for column in range(left, right)]
-    headers = tuple(
-        _cut(text, limits) or f"Column {letter}" for text, letter in zip(_span(header_cells, left, right), letters)
-    )
-    fields = assign_fields(headers, overrides).fields
+    full = [text or f"Column {letter}" for text, letter in zip(_span(header_cells, left, right), letters)]
+    # Fields from the headers as written: find_header chose this row by them, and a cell-length limit
+    # cut shorter than a header must not lose its name column (it raised ValueError; found by a test).
+    fields = assign_fields(full, overrides).fields
+    headers = tuple(_cut(text, limits) for text in full)
     table = Table(input=input_name, sheet=sheet.name, header_row=header_row, headers=headers, fields=fields)
     errors: list[RowError] = _duplicate_columns(table, letters)
 

@@ -319,9 +319,9 @@ class _OdsScan:
     def feed(self, data: bytes, final: bool = False) -> None:
         try:
             self.parser.Parse(data, final)
-        except LookupError:  # <?xml encoding="..."?> naming an encoding that does not exist
+        except (LookupError, ValueError):  # <?xml encoding="..."?> unknown, or multi-byte (expat cannot)
             raise InputError(
-                f"{self.path}: content.xml declares an unknown text encoding; re-save it from LibreOffice or Excel"
+                f"{self.path}: content.xml declares a text encoding that cannot be read; re-save it from LibreOffice or Excel"
             ) from None
         except expat.ExpatError as exc:
             raise InputError(

@@ -143,8 +143,8 @@ def _events(path: Path) -> Iterator[tuple[str, Element]]:
     except ParseError as exc:
         line, column = getattr(exc, "position", (0, 0))
         raise InputError(f"{path}: is not well-formed XML (line {line}, column {column}); {_HINT}") from None
-    except LookupError:  # found by fuzzing: <?xml encoding="..."?> naming no known encoding
-        raise InputError(f"{path}: the XML declares an unknown text encoding; {_HINT}") from None
+    except (LookupError, ValueError):  # found by fuzzing: <?xml encoding="..."?> unknown, or multi-byte (expat)
+        raise InputError(f"{path}: the XML declares a text encoding that cannot be read (publishers use UTF-8); {_HINT}") from None
 
 
 def _entry(e: Element, source: str) -> ListEntry | None:

@@ -251,5 +251,5 @@ def _safe_events(path: Path, data: bytes, expected: str) -> Iterator[tuple[str, 
     except ParseError as exc:
         where = "line {}, column {}".format(*exc.position) if getattr(exc, "position", None) else "unknown place"
         raise InputError(f"{path}: is not well-formed XML ({where}); expected {expected}") from None
-    except LookupError:  # found by fuzzing: <?xml encoding="..."?> naming no known encoding
-        raise InputError(f"{path}: the XML declares an unknown text encoding; expected {expected}") from None
+    except (LookupError, ValueError):  # found by fuzzing: <?xml encoding="..."?> unknown, or multi-byte (expat)
+        raise InputError(f"{path}: the XML declares a text encoding that cannot be read (publishers use UTF-8); expected {expected}") from None
