@@ -67,7 +67,8 @@ def _zip_format(path: str, limits: Limits) -> Format:
             if "mimetype" in names:
                 with archive.open("mimetype") as member:  # bounded read: the member may lie about its size
                     mimetype = member.read(200)
-    except (zipfile.BadZipFile, OSError, ValueError, KeyError):
+    except (zipfile.BadZipFile, OSError, ValueError, KeyError, EOFError, NotImplementedError):
+        # NotImplementedError: a member claiming a zip version or method Python cannot read (fuzzing)
         raise InputError(f"{path}: not a readable spreadsheet (corrupt zip); {_RESAVE}") from None
     unzipped = sum(info.file_size for info in infos)
     if unzipped > limits.max_unzipped_bytes:
@@ -137,6 +138,6 @@ def has_macros(path: str, fmt: Format) -> bool:
                 return any(
                     name.lower().endswith("vbaproject.bin") or name.startswith("Basic/") for name in archive.namelist()
                 )
-    except (OSError, ValueError, zipfile.BadZipFile):
+    except (OSError, ValueError, zipfile.BadZipFile, NotImplementedError):
         return False
     return False

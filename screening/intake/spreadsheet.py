@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import os
+import sys
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from typing import TypeVar
@@ -93,14 +95,45 @@ def _read_sheet(path: str, workbook: CalamineWorkbook, name: str, limits: Limits
     return raw
 
 
+@contextmanager
+def _native_stderr_silenced() -> Iterator[None]:
+    """Point file descriptor 2 at /dev/null while calamine runs.
+
+    A panic inside calamine is printed by Rust's panic hook straight to fd 2 (with a backtrace
+    when RUST_BACKTRACE is set) before it becomes a Python exception; the user must see our one
+    line instead. Process-wide for the call's duration: other threads' stderr is muted meanwhile.
+    """
+    try:
+        sys.stderr.flush()
+        saved = os.dup(2)
+    except (OSError, ValueError, AttributeError):  # no fd 2 (embedded, closed): nothing to hide
+        yield
+        return
+    try:
+        null = os.open(os.devnull, os.O_WRONLY)
+        try:
+            os.dup2(null, 2)
+        finally:
+            os.close(null)
+        yield
+    finally:
+        os.dup2(saved, 2)
+        os.close(saved)
+
+
 def _guard(path: str, action: Callable[[], T]) -> T:
     """Run a calamine call; turn whatever the parser raises into one line the user can act on."""
     try:
-        return action()
+        with _native_stderr_silenced():
+            return action()
     except PasswordError:
         raise InputError(f"{path}: is password-protected; save an unprotected copy") from None
     except InputError:
         raise
-    except Exception as exc:  # noqa: BLE001 - the Rust parser raises many types for damaged files
+    except (KeyboardInterrupt, SystemExit, GeneratorExit):
+        raise
+    # BaseException: a panic inside calamine arrives as pyo3's PanicException, which is not an
+    # Exception (found by fuzzing: an index out of bounds in its compound-file reader).
+    except BaseException as exc:  # noqa: BLE001 - the Rust parser raises many types for damaged files
         reason = (str(exc).splitlines() or [type(exc).__name__])[0][:120]
         raise InputError(f"{path}: not a readable spreadsheet ({reason}); re-save it from Excel as .xlsx") from None

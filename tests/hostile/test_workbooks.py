@@ -258,3 +258,26 @@ def test_formula_cells_give_their_saved_values(tmp_path: Path, out_dir: Path) ->
     assert rows[2]["band"] == "high"
     assert rows[3]["fields"]["name"] == "Click"  # HYPERLINK's shown text; the formula is never run
     assert rows[4]["fields"]["name"] == "=cmd|' /C calc'!A0"  # text that looks like a formula stays text
+
+
+def test_a_panic_inside_calamine_is_one_line_on_stderr(tmp_path: Path) -> None:
+    """calamine panicked on this .xls (found by fuzzing): pyo3's PanicException is not an Exception,
+    and Rust's panic hook printed a backtrace on stderr; now it is one line, as for any bad file."""
+    import subprocess
+    import sys
+    import tempfile
+
+    root = Path(__file__).resolve().parents[2]
+    path = tmp_path / "panic.xls"
+    path.write_bytes((root / "tests" / "fuzz" / "regressions" / "xls" / "calamine-cfb-panic").read_bytes())
+    result = subprocess.run(
+        [sys.executable, "-m", "screening", "screen", str(path), "--out", str(tmp_path / "r.json")],
+        capture_output=True, text=True, cwd=root, timeout=120,
+        env={"PATH": "/usr/bin:/bin", "PYTHONPATH": str(root), "RUST_BACKTRACE": "1", "SCREENING_NO_PROGRESS": "1",
+             "SCREENING_LISTS_DIR": tempfile.mkdtemp(prefix="screening-no-lists-")},
+    )
+    assert result.returncode == 2
+    assert result.stderr.splitlines() == [
+        f"error: {path}: not a readable spreadsheet (index out of bounds: the len is 0 but the index is 0); {RESAVE}"
+    ]
+    assert not (tmp_path / "r.json").exists()
