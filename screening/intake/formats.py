@@ -67,8 +67,9 @@ def _zip_format(path: str, limits: Limits) -> Format:
             if "mimetype" in names:
                 with archive.open("mimetype") as member:  # bounded read: the member may lie about its size
                     mimetype = member.read(200)
-    except (zipfile.BadZipFile, OSError, ValueError, KeyError, EOFError, NotImplementedError):
-        # NotImplementedError: a member claiming a zip version or method Python cannot read (fuzzing)
+    except (zipfile.BadZipFile, OSError, ValueError, KeyError, EOFError, NotImplementedError, RuntimeError):
+        # NotImplementedError: a zip version or method Python cannot read; RuntimeError: an encrypted
+        # member (both found by fuzzing)
         raise InputError(f"{path}: not a readable spreadsheet (corrupt zip); {_RESAVE}") from None
     unzipped = sum(info.file_size for info in infos)
     if unzipped > limits.max_unzipped_bytes:

@@ -165,7 +165,7 @@ def check_zip_parts(path: str, limits: Limits) -> None:
                         ods.feed(piece)
                 if ods is not None:
                     ods.close()
-    except (zipfile.BadZipFile, OSError, ValueError, KeyError, EOFError, NotImplementedError):
+    except (zipfile.BadZipFile, OSError, ValueError, KeyError, EOFError, NotImplementedError, RuntimeError):
         raise InputError(f"{path}: not a readable spreadsheet (corrupt zip); {_RESAVE}") from None
 
 
@@ -263,7 +263,7 @@ def _sheet_names_by_part(archive: zipfile.ZipFile) -> dict[str, str]:
         workbook = _small_xml(archive, "xl/workbook.xml")
         rels = _small_xml(archive, "xl/_rels/workbook.xml.rels")
     except (KeyError, ValueError, LookupError, ParseError, DefusedXmlException, zipfile.BadZipFile, OSError,
-            EOFError, zlib.error, NotImplementedError):
+            EOFError, zlib.error, NotImplementedError, RuntimeError):  # RuntimeError: an encrypted member
         return {}  # only for messages: the parts are then named instead
     targets: dict[str, str] = {}
     for rel in rels.iter():
