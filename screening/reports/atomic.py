@@ -47,8 +47,11 @@ def atomic_write(out: Path, *, inputs: Sequence[Path] = ()) -> Iterator[BinaryIO
     check_destination(out, inputs)
     tmp: Path | None = None
     fh: BinaryIO | None = None
+    # The temporary name is recorded before the file exists: a Ctrl-C landing between its creation
+    # and the assignment below must not leave it behind (seen in tests/hostile/test_interrupt.py).
+    pending: list[Path] = []
     try:
-        tmp, fh = _create_temp(out)
+        tmp, fh = _create_temp(out, pending)
         yield fh
         fh.flush()
         os.fsync(fh.fileno())
@@ -57,9 +60,9 @@ def atomic_write(out: Path, *, inputs: Sequence[Path] = ()) -> Iterator[BinaryIO
     except BaseException as exc:
         if fh is not None:
             fh.close()
-        if tmp is not None:
+        for name in {*pending, *([tmp] if tmp is not None else [])}:
             with suppress(OSError):
-                os.unlink(tmp)
+                os.unlink(name)
         if isinstance(exc, OSError):
             reason = exc.strerror or str(exc)
             raise ReportError(f"cannot write report {out}: {reason}; free space or choose another --out") from exc
@@ -67,7 +70,7 @@ def atomic_write(out: Path, *, inputs: Sequence[Path] = ()) -> Iterator[BinaryIO
     fsync_folder(out.parent)
 
 
-def _create_temp(out: Path) -> tuple[Path, BinaryIO]:
+def _create_temp(out: Path, pending: list[Path] | None = None) -> tuple[Path, BinaryIO]:
     # Mode 0o666 lets the umask decide, like any other new file (mkstemp would force 0o600).
     mode = 0o666
     with suppress(OSError):
@@ -75,9 +78,13 @@ def _create_temp(out: Path) -> tuple[Path, BinaryIO]:
     flags = os.O_WRONLY | os.O_CREAT | os.O_EXCL | getattr(os, "O_BINARY", 0)
     for _ in range(100):
         tmp = out.parent / f".{out.name}.{secrets.token_hex(6)}.tmp"
+        if pending is not None:
+            pending.append(tmp)  # before the file exists, so an interrupt after it can remove it
         try:
             fd = os.open(tmp, flags, mode)
         except FileExistsError:
+            if pending is not None:
+                pending.pop()  # someone else's file: never ours to remove
             continue
         except OSError as exc:
             raise ReportError(
