@@ -151,7 +151,12 @@ class WordLinks:
         key_masks = np.array([_mask(k) for k in keys], dtype=np.uint64)[:, None]
         letters = np.bitwise_count(self._masks[start:stop][None, :] ^ masks)
         key_letters = np.bitwise_count(self._key_masks[start:stop][None, :] ^ key_masks)
-        maybe = ~self._digit[start:stop][None, :] & ((letters <= 2 * raw_edits[None, :]) | (key_letters <= 2 * key_edits))
+        # An edit changes at most two letters of the set and the length by at most one.
+        raw_possible = (letters <= 2 * raw_edits[None, :]) & (np.abs(self._lengths[start:stop] - length)
+                                                               <= raw_edits)[None, :]
+        key_possible = (key_letters <= 2 * key_edits) & (np.abs(self._key_lengths[start:stop][None, :]
+                                                                - key_lengths) <= key_edits)
+        maybe = ~self._digit[start:stop][None, :] & (raw_possible | key_possible)
         maybe[[k.isdigit() for k in keys], :] = False  # numbers pair only when equal
         row, column = np.nonzero(maybe)
         if len(row):
