@@ -165,3 +165,22 @@ def test_shared_inside_all_keeps_its_link(tmp_path: Path) -> None:
         hit = next(h for h in hits if h.rule == "R-2")
         assert hit.evidence.key == "DE89370400440532013000" and hit.evidence.linked == (0, 1)
         assert hit.evidence.field == "payment_account + payment_country"
+
+
+def test_a_big_group_names_25_rows_in_each_cell_and_all_in_the_link(tmp_path: Path) -> None:
+    pack = load_pack(write_pack(tmp_path, _rule("{shared: {field: phone, normalise: phone}}")))
+    rows = [{"name": f"Worker {chr(65 + i % 26)}{chr(65 + i // 26 % 26)}{i}", "phone": "+1 212 555 0100"} for i in range(600)]
+    results = run_pack(pack, rows)
+    hits = [next(h for h in hits if h.rule == "R-2") for _, _, hits in results]
+    assert "and 574 more rows (see Links)" in hits[0].evidence.matched
+    assert hits[0].evidence.matched.count("/ row ") == 25
+    assert len(hits[0].evidence.linked) == 600 and hits[0].evidence.linked is hits[-1].evidence.linked
+
+
+def test_same_name_with_many_particulars(tmp_path: Path) -> None:
+    pack = load_pack(write_pack(tmp_path, _rule("{same_name: {differs: date_of_birth, normalise: date}}")))
+    rows = [{"name": "John Smith", "date_of_birth": f"19{50 + i // 12}-{i % 12 + 1:02d}-15"} for i in range(240)]
+    rows.append({"name": "Jane Doe", "date_of_birth": "1990-01-01"})
+    results = run_pack(pack, rows)
+    assert all("R-2" in [h.rule for h in hits] for _, _, hits in results[:-1])
+    assert "R-2" not in [h.rule for h in results[-1][2]]

@@ -92,13 +92,14 @@ def shared(spec: SharedSpec) -> Evaluator:
             if count < spec.min_names:
                 continue
             label = f"{spec.normalise} {key!r}"
+            linked = tuple(int(r) for r in rows)  # one tuple for the whole group, however big
             for row in rows:
                 others = [r for r in rows if r != row]
                 matched = f"same {label} as {describe_rows(frame, others, names)} ({count} different names)"
                 fired[row] = True
                 evidence[row] = LinkEvidence(
                     spec.field, _cell(frame, spec.field, row), matched, None,
-                    key=key, linked=tuple(int(r) for r in rows), link_field=spec.field,
+                    key=key, linked=linked, link_field=spec.field,
                 )
         return Outcome(fired, evidence)
 
@@ -229,7 +230,8 @@ def same_name(spec: SameNameSpec) -> Evaluator:
             if len(conflicting) < 2:
                 continue
             shown = sorted({_show(v, spec.normalise) for v in readings.values()})
-            link_value = f"{key}: {spec.differs} " + " / ".join(shown)
+            link_value = f"{key}: {spec.differs} " + " / ".join(shown[:MAX_ROWS_SHOWN])
+            linked = tuple(conflicting)
             for row in conflicting:
                 others = [r for r in conflicting if r != row]
                 described = describe_rows(frame, others, names, spec.differs)
@@ -237,7 +239,7 @@ def same_name(spec: SameNameSpec) -> Evaluator:
                 fired[row] = True
                 evidence[row] = LinkEvidence(
                     spec.differs, str(values[row]), matched, None,
-                    key=link_value, linked=tuple(conflicting), link_field=spec.differs,
+                    key=link_value, linked=linked, link_field=spec.differs,
                 )
         return Outcome(fired, evidence)
 
@@ -268,6 +270,8 @@ def _conflicts(readings: dict[int, frozenset | str], normalise: str) -> list[int
     distinct = list(dict.fromkeys(readings.values()))
     if len(distinct) < 2:
         return []
+    if len(distinct) > MAX_NAMES_COMPARED * 5:
+        return sorted(readings)  # a name this common with this many particulars: every row meets another
 
     def differ(a: frozenset | str, b: frozenset | str) -> bool:
         if isinstance(a, frozenset) and isinstance(b, frozenset):
