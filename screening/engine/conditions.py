@@ -15,7 +15,7 @@ import pandas as pd
 
 from screening.countries import country_name, to_iso2
 from screening.engine.lists import ListCatalog, country_codes_of, evaluate_identifiers, evaluate_names
-from screening.engine.terms import CodeMatcher, TermMatcher
+from screening.engine.terms import CodeMatcher, TermMatcher, TokenIndex
 from screening.matching.names import NameIndex
 from screening.model import Evidence, LinkEvidence
 from screening.rulepacks.schema import (
@@ -63,6 +63,8 @@ class Frame:
         self.records = records
         self.size = len(records)
         self._factorized: dict[str, tuple[np.ndarray, np.ndarray]] = {}
+        self._tokens: dict[str, TokenIndex] = {}
+        self._term_hits: dict[tuple[TermMatcher, str], dict[int, tuple[str, str]]] = {}
 
     def factorized(self, field_name: str) -> tuple[np.ndarray, np.ndarray]:
         """(codes per row, distinct values) of a field column."""
@@ -71,6 +73,19 @@ class Frame:
             codes, uniques = pd.factorize(column.to_numpy(dtype=object), use_na_sentinel=False)
             self._factorized[field_name] = (codes, np.asarray(uniques, dtype=object))
         return self._factorized[field_name]
+
+    def tokens(self, field_name: str) -> TokenIndex:
+        """The field's distinct values folded and indexed by word, built once for every term rule."""
+        if field_name not in self._tokens:
+            self._tokens[field_name] = TokenIndex(self.factorized(field_name)[1])
+        return self._tokens[field_name]
+
+    def term_hits(self, matcher: TermMatcher, field_name: str) -> dict[int, tuple[str, str]]:
+        """{distinct value position: (term, text found)}; shared by the rules that reuse a sector or place."""
+        key = (matcher, field_name)
+        if key not in self._term_hits:
+            self._term_hits[key] = matcher.find_all(self.tokens(field_name))
+        return self._term_hits[key]
 
     def nothing(self) -> Outcome:
         return Outcome(np.zeros(self.size, dtype=bool), np.full(self.size, None, dtype=object))
@@ -94,17 +109,17 @@ class Compiler:
                 wanted = frozenset(spec.in_)
                 return _probe_fields(spec.fields, _country_probe(wanted))
             case TextCondition(text=spec):
-                return _probe_fields(spec.fields, _term_probe(TermMatcher.compile(spec.terms)))
+                return _term_fields(spec.fields, TermMatcher.compile(spec.terms))
             case PatternCondition(pattern=spec):
                 import re
 
                 regex = re.compile(spec.regex, re.IGNORECASE)
 
-                def pattern_probe(cell: str) -> Found | None:
-                    found = regex.search(fold(cell))
+                def pattern_probe(folded: str) -> Found | None:
+                    found = regex.search(folded)
                     return (f"pattern {spec.regex!r}: {found.group(0)!r}", None) if found else None
 
-                return _probe_fields(spec.fields, pattern_probe)
+                return _folded_fields(spec.fields, pattern_probe)
             case SectorCondition(sector=ids):
                 return _any_of([self._sector(s) for s in ids])
             case IndustryCodeCondition(industry_code=codes):
@@ -137,7 +152,7 @@ class Compiler:
         label = f"sector '{sector.title}'"
         parts: list[Evaluator] = []
         if sector.terms:
-            parts.append(_probe_fields(SECTOR_TERM_FIELDS, _term_probe(TermMatcher.compile(sector.terms), label)))
+            parts.append(_term_fields(SECTOR_TERM_FIELDS, TermMatcher.compile(sector.terms), label))
         codes = CodeMatcher.compile(sector.codes.naics, sector.codes.isic, sector.codes.nace, sector.codes.sic)
         if not codes.is_empty():
             parts.append(_probe_fields(["industry_code"], _code_probe(codes, label)))
@@ -145,7 +160,7 @@ class Compiler:
 
     def _place(self, place_id: str) -> Evaluator:
         place = self.pack.places[place_id]
-        return _probe_fields(PLACE_FIELDS, _term_probe(TermMatcher.compile(place.terms), f"place '{place.title}'"))
+        return _term_fields(PLACE_FIELDS, TermMatcher.compile(place.terms), f"place '{place.title}'")
 
     def _watchlist(self, list_id: str, threshold: float, fields: Sequence[str]) -> Evaluator:
         watchlist = next(w for w in self.pack.watchlists if w.id == list_id)
@@ -233,10 +248,12 @@ def _described(find: Callable[[str], tuple[str, str] | None], template: str, lab
 
 def _spread(name: str, codes: np.ndarray, uniques: np.ndarray, found: Sequence[Found | None]) -> Outcome:
     """Turn per-distinct-value results into per-row fired flags and evidence."""
-    per_value = np.empty(len(uniques), dtype=object)
-    for i, (value, hit) in enumerate(zip(uniques, found)):
-        per_value[i] = Evidence(name, str(value), hit[0], hit[1]) if hit is not None and str(value) else None
-    fired_per_value = np.array([e is not None for e in per_value], dtype=bool)
+    per_value = np.full(len(uniques), None, dtype=object)
+    fired_per_value = np.zeros(len(uniques), dtype=bool)
+    for i, hit in enumerate(found):  # only the values that matched build evidence
+        if hit is not None and str(uniques[i]):
+            per_value[i] = Evidence(name, str(uniques[i]), hit[0], hit[1])
+            fired_per_value[i] = True
     return Outcome(fired_per_value[codes], per_value[codes])
 
 
@@ -246,6 +263,40 @@ def _probe_fields(fields: Sequence[str], probe: Probe) -> Evaluator:
         for name in fields:
             codes, uniques = frame.factorized(name)
             outcomes.append(_spread(name, codes, uniques, [probe(str(v)) if v else None for v in uniques]))
+        return _first(outcomes) if outcomes else frame.nothing()
+
+    return evaluate
+
+
+def _term_fields(fields: Sequence[str], matcher: TermMatcher, label: str = "") -> Evaluator:
+    """_probe_fields(fields, _term_probe(matcher, label)) through the frame's word index: same outcome."""
+
+    def evaluate(frame: Frame) -> Outcome:
+        outcomes = []
+        for name in fields:
+            codes, uniques = frame.factorized(name)
+            per_value = np.full(len(uniques), None, dtype=object)
+            fired_per_value = np.zeros(len(uniques), dtype=bool)
+            for position, (term, _) in frame.term_hits(matcher, name).items():
+                what = f"term '{term}'"
+                per_value[position] = Evidence(name, str(uniques[position]), f"{label}: {what}" if label else what, None)
+                fired_per_value[position] = True
+            outcomes.append(Outcome(fired_per_value[codes], per_value[codes]))
+        return _first(outcomes) if outcomes else frame.nothing()
+
+    return evaluate
+
+
+def _folded_fields(fields: Sequence[str], probe: Probe) -> Evaluator:
+    """_probe_fields with a probe of fold()ed text, reusing the frame's folded values (folded once per run)."""
+
+    def evaluate(frame: Frame) -> Outcome:
+        outcomes = []
+        for name in fields:
+            codes, uniques = frame.factorized(name)
+            folded = frame.tokens(name).folded
+            found = [probe(folded[i]) if v else None for i, v in enumerate(uniques)]
+            outcomes.append(_spread(name, codes, uniques, found))
         return _first(outcomes) if outcomes else frame.nothing()
 
     return evaluate
