@@ -82,11 +82,16 @@ def evaluate(
     for compiled in rules:
         outcome = compiled.evaluate(frame)
         info = compiled.info
-        for row in np.flatnonzero(outcome.fired):
-            evidence = outcome.evidence[row] or NO_EVIDENCE
-            hits[row].append(
-                (compiled, Hit(info.id, info.title, info.weight, info.sources, evidence, info.confidence))
-            )
+        # Rows with the same evidence (one per distinct cell value) share one Hit: a million rows
+        # would otherwise make a million equal objects per rule.
+        shared: dict[int, tuple[CompiledRule, Hit]] = {}
+        fired = np.flatnonzero(outcome.fired)
+        for row, evidence in zip(fired.tolist(), outcome.evidence[fired].tolist()):
+            pair = shared.get(id(evidence))
+            if pair is None:
+                hit = Hit(info.id, info.title, info.weight, info.sources, evidence or NO_EVIDENCE, info.confidence)
+                pair = shared[id(evidence)] = (compiled, hit)
+            hits[row].append(pair)
         if progress:
             progress(1)
     return hits
