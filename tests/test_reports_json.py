@@ -87,7 +87,14 @@ def test_file_bytes_are_deterministic_utf8(tmp_path: Path) -> None:
     assert a.endswith(b"}\n") and not a.startswith(b"\xef\xbb\xbf")
     text = a.decode("utf-8")
     assert "大连海洋食品有限公司" in text and "Приморская" in text  # ensure_ascii=False
-    assert text == json.dumps(report_json(make_result()), ensure_ascii=False, indent=2) + "\n"
+    assert json.loads(text) == report_json(make_result())
+    # The manifest indented as before; then one compact line per row (the C encoder writes big reports fast).
+    lines = text.splitlines()
+    manifest = json.dumps(report_json(make_result())["manifest"], ensure_ascii=False, indent=2)
+    assert text.startswith('{\n  "manifest": ' + manifest.replace("\n", "\n  ") + ',\n  "rows": [\n')
+    start = lines.index('  "rows": [') + 1
+    rows = [json.loads(line.strip().rstrip(",")) for line in lines[start : lines.index("  ],", start)]]
+    assert rows == report_json(make_result())["rows"]
 
 
 def test_pandas_numbers_and_nan_still_give_valid_json(tmp_path: Path) -> None:

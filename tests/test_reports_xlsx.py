@@ -130,7 +130,15 @@ def test_headers_bold_frozen_filtered(wb: Workbook) -> None:
 
 
 def test_band_fills(wb: Workbook) -> None:
-    colours = {c.value: c.fill.fgColor.rgb for c in wb["All rows"]["A"][1:]}
+    # All rows carries no per-cell style (a million styled cells are slow to write): its band column is
+    # coloured by one conditional format per band.
+    ws = wb["All rows"]
+    assert {c.fill.fill_type for c in ws["A"][1:]} == {None}
+    formats = {(str(cf.sqref), rule.formula[0]): rule.dxf.fill.fgColor.rgb
+               for cf in ws.conditional_formatting for rule in cf.rules}
+    assert formats == {(f"A2:A{ws.max_row}", f'"{b}"'): c for b, c in [
+        ("clear", "00C6EFCE"), ("review", "00FFEB9C"), ("high", "00F4B183"), ("critical", "00FF7C80")]}
+    colours = {f.strip('"'): c for (_, f), c in formats.items()}
     assert colours == {"clear": "00C6EFCE", "review": "00FFEB9C", "high": "00F4B183", "critical": "00FF7C80"}
     assert wb["Flagged"]["A2"].fill.fgColor.rgb == "00FF7C80"
     summary = {r[0].value: r[0].fill.fgColor.rgb for r in wb["Summary"].iter_rows(min_row=10, max_row=13)}
@@ -237,7 +245,23 @@ def test_same_result_same_workbook(tmp_path: Path) -> None:
     assert zipfile.ZipFile(a).getinfo("xl/workbook.xml").date_time == (2026, 3, 2, 9, 30, 0)
 
 
-def test_too_many_rows_for_excel(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+def test_rows_beyond_excel_spill_into_a_companion_csv(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    # make_result() has 7 rows and 6 flagged: with room for 6 data rows, Flagged fits and All rows does not.
+    monkeypatch.setattr(xlsx_report, "EXCEL_MAX_ROWS", 7)
+    out = write_report(make_result(), tmp_path / "r.xlsx")
+    companion = tmp_path / "r-all-rows.csv"
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["r-all-rows.csv", "r.xlsx"]
+    assert companion.read_bytes() == write_report(make_result(), tmp_path / "plain.csv").read_bytes()
+    wb = load_workbook(out)
+    assert wb.sheetnames == SHEETS
+    note = "7 rows are more than an Excel sheet holds (6): every row, with the same columns as a CSV report, is in r-all-rows.csv next to this workbook"
+    assert [c.value for c in wb["All rows"]["A"]] == ["All rows", note]
+    assert ["All rows", note] in [[c.value for c in row][:2] for row in wb["Summary"].iter_rows()]
+    assert ["r-all-rows.csv", note] in [[c.value for c in row][:2] for row in wb["Manifest"].iter_rows()]
+    assert wb["Flagged"].max_row == 7  # the flagged rows stay in the workbook
+
+
+def test_too_many_flagged_rows_for_excel(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setattr(xlsx_report, "EXCEL_MAX_ROWS", 5)
     with pytest.raises(ReportError, match="--format csv"):
         write_report(make_result(), tmp_path / "r.xlsx")

@@ -17,7 +17,7 @@ from .atomic import atomic_write
 from .csv_report import write_csv
 from .html_report import write_html
 from .json_report import report_json, write_json
-from .xlsx_report import write_xlsx
+from .xlsx_report import check_flagged_fit, fits_in_sheet, write_xlsx
 
 FORMATS: tuple[str, ...] = ("xlsx", "csv", "json", "html")
 
@@ -53,10 +53,25 @@ def write_report(
 ) -> Path:
     """Write `result` to `out` atomically in the chosen format and return `out`."""
     out = Path(out)
-    writer = _WRITERS[format_for(out, fmt)]
+    chosen = format_for(out, fmt)
+    if chosen == "xlsx" and not fits_in_sheet(result):
+        # More rows than a sheet holds: every row goes to a CSV next to the workbook, which says so.
+        check_flagged_fit(result)  # before anything is written
+        companion = all_rows_path(out)
+        with atomic_write(companion, inputs=inputs) as fh:
+            write_csv(result, fh)
+        with atomic_write(out, inputs=inputs) as fh:
+            write_xlsx(result, fh, all_rows_file=companion.name)
+        return out
+    writer = _WRITERS[chosen]
     with atomic_write(out, inputs=inputs) as fh:
         writer(result, fh)
     return out
 
 
-__all__ = ["FORMATS", "format_for", "report_json", "write_report"]
+def all_rows_path(out: Path) -> Path:
+    """Where an xlsx report too big for one sheet puts every row: `<report name>-all-rows.csv` beside it."""
+    return out.with_name(f"{out.stem}-all-rows.csv")
+
+
+__all__ = ["FORMATS", "all_rows_path", "format_for", "report_json", "write_report"]

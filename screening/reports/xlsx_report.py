@@ -20,6 +20,7 @@ from openpyxl.cell import WriteOnlyCell
 from openpyxl.chart import BarChart, Reference
 from openpyxl.chart.data_source import AxDataSource, StrRef
 from openpyxl.chart.marker import DataPoint
+from openpyxl.formatting.rule import CellIsRule
 from openpyxl.styles import Alignment, Font, PatternFill
 from openpyxl.styles.cell_style import StyleArray
 from openpyxl.utils import get_column_letter
@@ -66,8 +67,25 @@ _LOOKS: dict[str, tuple[Font | None, PatternFill | None, Alignment | None]] = {
 _EPOCH = datetime(1980, 1, 1)  # the earliest date a zip entry can carry
 
 
-def write_xlsx(result: ScreeningResult, fh: BinaryIO) -> None:
-    if len(result.rows) + 1 > EXCEL_MAX_ROWS:
+def fits_in_sheet(result: ScreeningResult) -> bool:
+    """Whether every row fits in the All rows sheet (Excel's 1,048,576 rows, one for the header)."""
+    return len(result.rows) + 1 <= EXCEL_MAX_ROWS
+
+
+def check_flagged_fit(result: ScreeningResult) -> None:
+    """ReportError when the flagged rows alone overflow the Flagged sheet (no companion file helps there)."""
+    flagged = sum(1 for r in result.rows if r.flagged)
+    if flagged + 1 > EXCEL_MAX_ROWS:
+        raise ReportError(
+            f"{flagged} flagged rows do not fit in one Excel sheet ({EXCEL_MAX_ROWS - 1} at most); "
+            "use --format csv or --format json"
+        )
+
+
+def write_xlsx(result: ScreeningResult, fh: BinaryIO, *, all_rows_file: str | None = None) -> None:
+    """The workbook; `all_rows_file` names the companion CSV holding every row when they exceed a sheet."""
+    check_flagged_fit(result)
+    if all_rows_file is None and not fits_in_sheet(result):
         raise ReportError(
             f"{len(result.rows)} rows do not fit in one Excel sheet ({EXCEL_MAX_ROWS - 1} at most); "
             "use --format csv or --format json"
@@ -81,13 +99,16 @@ def write_xlsx(result: ScreeningResult, fh: BinaryIO) -> None:
     wb.properties.title = "Screening report"
 
     cols = columns_for(result)
-    _summary(_Cells(wb.create_sheet("Summary")), result)
+    _summary(_Cells(wb.create_sheet("Summary")), result, all_rows_file)
     _flagged(_Cells(wb.create_sheet("Flagged")), result, cols)
-    _all_rows(_Cells(wb.create_sheet("All rows")), result, cols)
+    if all_rows_file is None:
+        _all_rows(_Cells(wb.create_sheet("All rows")), result, cols)
+    else:
+        _all_rows_elsewhere(_Cells(wb.create_sheet("All rows")), result, all_rows_file)
     if result.links:
         _links(_Cells(wb.create_sheet("Links")), result)
     _rules(_Cells(wb.create_sheet("Rules")), result)
-    _manifest(_Cells(wb.create_sheet("Manifest")), result)
+    _manifest(_Cells(wb.create_sheet("Manifest")), result, all_rows_file)
     if result.errors:
         _errors(_Cells(wb.create_sheet("Errors")), result)
     _save(wb, fh, stamp)
@@ -165,7 +186,18 @@ class _Cells:
 # ---------------------------------------------------------------- sheets
 
 
-def _summary(c: _Cells, result: ScreeningResult) -> None:
+def _spill_note(result: ScreeningResult, all_rows_file: str) -> str:
+    return (f"{len(result.rows):,} rows are more than an Excel sheet holds ({EXCEL_MAX_ROWS - 1:,}): every row, "
+            f"with the same columns as a CSV report, is in {all_rows_file} next to this workbook")
+
+
+def _all_rows_elsewhere(c: _Cells, result: ScreeningResult, all_rows_file: str) -> None:
+    c.ws.column_dimensions["A"].width = 120
+    c.ws.append([c.text("All rows", "section")])
+    c.ws.append([c.text(_spill_note(result, all_rows_file))])
+
+
+def _summary(c: _Cells, result: ScreeningResult, all_rows_file: str | None = None) -> None:
     ws, m = c.ws, result.manifest
     counts = result.counts()
     for letter, width in zip("ABC", (34, 50, 10)):
@@ -177,6 +209,8 @@ def _summary(c: _Cells, result: ScreeningResult) -> None:
     ws.append(["Rows screened", len(result.rows)])
     ws.append(["Flagged rows", len(result.rows) - counts["clear"]])
     ws.append(["Row errors", len(result.errors)])
+    if all_rows_file is not None:  # below the band table, so the chart's cell references stay put
+        spill = [c.text("All rows"), c.text(_spill_note(result, all_rows_file))]
     ws.append([])
     band_header_row = 9
     ws.append(c.header(["Band", "Rows"]))
@@ -193,6 +227,9 @@ def _summary(c: _Cells, result: ScreeningResult) -> None:
         ws.append([c.text(rule), c.text(titles.get(rule, "")), hits])
     if not top:
         ws.append(["(no rule fired)"])
+    if all_rows_file is not None:
+        ws.append([])
+        ws.append(spill)
     ws.add_chart(_band_chart(ws, band_header_row), "E9")
 
 
@@ -263,11 +300,17 @@ def _all_rows(c: _Cells, result: ScreeningResult, cols: Columns) -> None:
     header = _row_header(cols, suppressed)
     c.widths(header, [_row_values(r, cols, "; ", suppressed) for r in result.rows[:200]], cap=40)
     c.table(header, len(result.rows))
+    # A plain sheet: no per-cell style on a million rows. The band column is coloured by one
+    # conditional format per band instead, which Excel and LibreOffice apply when they show it.
+    bands = f"A2:A{max(len(result.rows) + 1, 2)}"
+    for band, colour in BAND_COLOURS.items():
+        fill = PatternFill("solid", fgColor=colour, bgColor=colour)
+        ws.conditional_formatting.add(bands, CellIsRule(operator="equal", formula=[f'"{band}"'], fill=fill))
     ws.append(c.header(header))
+    text = c.text
     for r in result.rows:
         v = _row_values(r, cols, "; ", suppressed)
-        ws.append([c.text(v[0], f"band:{v[0]}"), int(v[1]), c.text(v[2]), c.text(v[3]), int(v[4]),
-                   *(c.text(t) for t in v[5:])])
+        ws.append([v[0], int(v[1]), text(v[2]), text(v[3]), int(v[4]), *(text(t) for t in v[5:])])
 
 
 def _rules(c: _Cells, result: ScreeningResult) -> None:
@@ -325,7 +368,7 @@ def _source_line(source: Source | None, source_id: str) -> str:
     return " | ".join(p for p in parts if p)
 
 
-def _manifest(c: _Cells, result: ScreeningResult) -> None:
+def _manifest(c: _Cells, result: ScreeningResult, all_rows_file: str | None = None) -> None:
     ws, m = c.ws, result.manifest
     for letter, width in zip("ABCDEF", (28, 66, 40, 30, 30, 30)):
         ws.column_dimensions[letter].width = width
@@ -342,6 +385,8 @@ def _manifest(c: _Cells, result: ScreeningResult) -> None:
     _section(c, "Sanctions lists", ["Source", "Published", "SHA-256", "Entries"],
              ((s.source, s.published or "", s.sha256, int(s.entries)) for s in m.lists))
     _section(c, "Options", ["Option", "Value"], m.options)
+    if all_rows_file is not None:
+        _section(c, "Companion files", ["File", "Holds"], [(all_rows_file, _spill_note(result, all_rows_file))])
 
 
 def _section(c: _Cells, title: str, header: list[str], rows: Iterable[Sequence[Any]]) -> None:
