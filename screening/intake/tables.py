@@ -84,13 +84,15 @@ def build_table(
     rows: list[tuple[int, tuple[str, ...]]] = []
     for number, raw in data:
         cells = _span(raw, left, right)
-        for column, text in enumerate(cells):
-            if len(text) > limits.max_cell_chars:
-                cells[column] = text[: limits.max_cell_chars]
-                errors.append(RowError(input_name, sheet.name, number, ReasonCode.CELL_TOO_LONG.value, (
-                    f"cell {letters[column]}{number} has {len(text):,} characters, over the "
-                    f"{limits.max_cell_chars:,} limit; only the first {limits.max_cell_chars:,} are screened"
-                )))
+        # One C-level pass finds the rare row with an over-long cell; only that row is walked in Python.
+        if max(map(len, cells), default=0) > limits.max_cell_chars:
+            for column, text in enumerate(cells):
+                if len(text) > limits.max_cell_chars:
+                    cells[column] = text[: limits.max_cell_chars]
+                    errors.append(RowError(input_name, sheet.name, number, ReasonCode.CELL_TOO_LONG.value, (
+                        f"cell {letters[column]}{number} has {len(text):,} characters, over the "
+                        f"{limits.max_cell_chars:,} limit; only the first {limits.max_cell_chars:,} are screened"
+                    )))
         if not cells[name_column]:
             errors.append(RowError(input_name, sheet.name, number, ReasonCode.MISSING_NAME.value, (
                 f"row has data but no name in column {letters[name_column]} ('{headers[name_column]}'); "
