@@ -266,3 +266,33 @@ def test_too_many_flagged_rows_for_excel(tmp_path: Path, monkeypatch: pytest.Mon
     with pytest.raises(ReportError, match="--format csv"):
         write_report(make_result(), tmp_path / "r.xlsx")
     assert list(tmp_path.iterdir()) == []
+
+
+def test_all_rows_written_as_xml_read_back_like_openpyxl_cells(tmp_path: Path) -> None:
+    # All rows' data rows are written as sheet XML text, not through openpyxl: every cell must read back
+    # as openpyxl itself would have written it (value, type, quotePrefix on risky texts, spaces kept).
+    from openpyxl import Workbook as NewWorkbook
+
+    from screening.reports.columns import columns_for
+
+    tricky = ["  leading and trailing  ", "a & b < c > d", "line\nbreak", 'quote " and \' apostrophe', "\t=tab",
+              "-minus", "@at", "emoji 🚢 and 中文", "ctrl\x01char"]
+    rows = make_rows()
+    rows = rows + [replace(rows[2], row=100 + i, fields={**rows[2].fields, "name": t}) for i, t in enumerate(tricky)]
+    result = with_rows(make_result(), rows)
+    got = load_workbook(write_report(result, tmp_path / "new.xlsx"))["All rows"]
+
+    reference = NewWorkbook(write_only=True)
+    cells = xlsx_report._Cells(reference.create_sheet("All rows"))
+    cols = columns_for(result)
+    for r in result.rows:
+        v = xlsx_report._row_values(r, cols, "; ")
+        cells.ws.append([v[0], int(v[1]), cells.text(v[2]), cells.text(v[3]), int(v[4]), *(cells.text(t) for t in v[5:])])
+    reference.save(tmp_path / "reference.xlsx")
+    want = load_workbook(tmp_path / "reference.xlsx")["All rows"]
+
+    got_rows = [[(c.value, c.data_type, c.quotePrefix) for c in row] for row in got.iter_rows(min_row=2)]
+    want_rows = [[(c.value, c.data_type, c.quotePrefix) for c in row] for row in want.iter_rows(min_row=1)]
+    assert got_rows == want_rows
+    assert len(got_rows) == len(rows)
+    assert any(value == "  leading and trailing  " for row in got_rows for value, _, _ in row)

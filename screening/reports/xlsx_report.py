@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import os
 import shutil
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from copy import copy
 from datetime import UTC, datetime
 from typing import Any, BinaryIO
@@ -46,6 +46,7 @@ from .columns import (
 )
 
 EXCEL_MAX_ROWS = 1_048_576
+LARGE_SHEET_ROWS = 250_000  # above this, All rows is zipped as zip64 (its XML may pass 2 GiB)
 DISPOSITIONS = ("true match", "false positive", "escalate", "pending")
 TOP_RULES = 10
 
@@ -101,8 +102,11 @@ def write_xlsx(result: ScreeningResult, fh: BinaryIO, *, all_rows_file: str | No
     cols = columns_for(result)
     _summary(_Cells(wb.create_sheet("Summary")), result, all_rows_file)
     _flagged(_Cells(wb.create_sheet("Flagged")), result, cols)
+    appended: dict[str, Callable[[], Iterator[bytes]]] = {}
     if all_rows_file is None:
-        _all_rows(_Cells(wb.create_sheet("All rows")), result, cols)
+        all_rows = wb.create_sheet("All rows")
+        # openpyxl numbers the sheet parts by position when it saves: sheet3.xml for the third sheet.
+        appended[f"xl/worksheets/sheet{len(wb.worksheets)}.xml"] = _all_rows(_Cells(all_rows), result, cols)
     else:
         _all_rows_elsewhere(_Cells(wb.create_sheet("All rows")), result, all_rows_file)
     if result.links:
@@ -111,7 +115,7 @@ def write_xlsx(result: ScreeningResult, fh: BinaryIO, *, all_rows_file: str | No
     _manifest(_Cells(wb.create_sheet("Manifest")), result, all_rows_file)
     if result.errors:
         _errors(_Cells(wb.create_sheet("Errors")), result)
-    _save(wb, fh, stamp)
+    _save(wb, fh, stamp, appended, large=len(result.rows) > LARGE_SHEET_ROWS)
 
 
 # ---------------------------------------------------------------- cells
@@ -294,7 +298,7 @@ def _flagged(c: _Cells, result: ScreeningResult, cols: Columns) -> None:
         ])
 
 
-def _all_rows(c: _Cells, result: ScreeningResult, cols: Columns) -> None:
+def _all_rows(c: _Cells, result: ScreeningResult, cols: Columns) -> Callable[[], Iterator[bytes]]:
     ws = c.ws
     suppressed = has_suppressed(result)
     header = _row_header(cols, suppressed)
@@ -307,10 +311,37 @@ def _all_rows(c: _Cells, result: ScreeningResult, cols: Columns) -> None:
         fill = PatternFill("solid", fgColor=colour, bgColor=colour)
         ws.conditional_formatting.add(bands, CellIsRule(operator="equal", formula=[f'"{band}"'], fill=fill))
     ws.append(c.header(header))
-    text = c.text
-    for r in result.rows:
-        v = _row_values(r, cols, "; ", suppressed)
-        ws.append([v[0], int(v[1]), text(v[2]), text(v[3]), int(v[4]), *(text(t) for t in v[5:])])
+    # The data rows skip openpyxl (its per-cell XML writing is most of a big report's time): they are
+    # made as sheet XML text here and put after the header row when the sheet is zipped (_save).
+    quoted = c._cell("'", "plain", True).style_id  # the quotePrefix style that risky texts carry
+    numbers = {1, 4}  # Score and Row
+    letters = [get_column_letter(i + 1) for i in range(len(header))]
+
+    def rows_xml() -> Iterator[bytes]:
+        batch: list[str] = []
+        for number, r in enumerate(result.rows, start=2):
+            cells = []
+            for i, value in enumerate(_row_values(r, cols, "; ", suppressed)):
+                if i in numbers:
+                    cells.append(f'<c r="{letters[i]}{number}" t="n"><v>{int(value)}</v></c>')
+                elif value is not None and value != "":
+                    cells.append(_text_xml(f"{letters[i]}{number}", str(value), quoted))
+            batch.append(f'<row r="{number}">{"".join(cells)}</row>')
+            if len(batch) >= 2000:
+                yield "".join(batch).encode("utf-8")
+                batch.clear()
+        yield "".join(batch).encode("utf-8")
+
+    return rows_xml
+
+
+def _text_xml(ref: str, value: str, quoted_style: int) -> str:
+    """One inline-string cell, as openpyxl writes it: never a formula; risky texts keep quotePrefix."""
+    value = excel_text(value)
+    style = f' s="{quoted_style}"' if is_risky(value) else ""
+    space = ' xml:space="preserve"' if value != value.strip() else ""
+    escaped = value.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
+    return f'<c r="{ref}"{style} t="inlineStr"><is><t{space}>{escaped}</t></is></c>'
 
 
 def _rules(c: _Cells, result: ScreeningResult) -> None:
@@ -428,9 +459,14 @@ def _timestamp(created_at: str) -> datetime:
 class _FixedTimeZip(ZipFile):
     """A zip whose entries all carry one date, so the same workbook gives the same bytes."""
 
-    def __init__(self, fh: BinaryIO, stamp: datetime) -> None:
+    def __init__(
+        self, fh: BinaryIO, stamp: datetime, appended: dict[str, Callable[[], Iterator[bytes]]] | None = None,
+        large: bool = False,
+    ) -> None:
         super().__init__(fh, "w", ZIP_DEFLATED, allowZip64=True)
         self._date_time = stamp.timetuple()[:6]
+        self._appended = appended or {}
+        self._large = large
 
     def _info(self, name: str) -> ZipInfo:
         info = ZipInfo(name, self._date_time)
@@ -446,13 +482,34 @@ class _FixedTimeZip(ZipFile):
     def write(self, filename: Any, arcname: Any = None, *args: Any, **kwargs: Any) -> None:
         # openpyxl streams each write-only sheet through a temporary file and adds it here.
         info = self._info(arcname or os.path.basename(filename))
+        rows = self._appended.get(info.filename)
+        if rows is not None:
+            self._write_with_rows(filename, info, rows)
+            return
         info.file_size = os.path.getsize(filename)  # lets zipfile pick zip64 for huge sheets
         with open(filename, "rb") as src, self.open(info, "w") as dst:
             shutil.copyfileobj(src, dst, 1 << 20)
 
+    def _write_with_rows(self, filename: str, info: ZipInfo, rows: Callable[[], Iterator[bytes]]) -> None:
+        """The sheet openpyxl wrote (header row only) with the data rows streamed in after the header."""
+        with open(filename, "rb") as src:
+            head, end, tail = src.read().partition(b"</sheetData>")
+        if not end:
+            raise ReportError(f"internal error: no sheetData in {info.filename}; report this")
+        # The size is unknown until written; zip64 only for a sheet that may pass 2 GiB, since some
+        # Excel versions refuse zip64 entries they do not need.
+        with self.open(info, "w", force_zip64=self._large) as dst:
+            dst.write(head)
+            for chunk in rows():
+                dst.write(chunk)
+            dst.write(end + tail)
 
-def _save(wb: Workbook, fh: BinaryIO, stamp: datetime) -> None:
-    archive = _FixedTimeZip(fh, stamp)
+
+def _save(
+    wb: Workbook, fh: BinaryIO, stamp: datetime, appended: dict[str, Callable[[], Iterator[bytes]]] | None = None,
+    large: bool = False,
+) -> None:
+    archive = _FixedTimeZip(fh, stamp, appended, large)
     try:
         ExcelWriter(wb, archive).save()  # not wb.save(): that would stamp "modified" with the clock
     finally:
