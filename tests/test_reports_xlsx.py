@@ -268,31 +268,46 @@ def test_too_many_flagged_rows_for_excel(tmp_path: Path, monkeypatch: pytest.Mon
     assert list(tmp_path.iterdir()) == []
 
 
-def test_all_rows_written_as_xml_read_back_like_openpyxl_cells(tmp_path: Path) -> None:
-    # All rows' data rows are written as sheet XML text, not through openpyxl: every cell must read back
-    # as openpyxl itself would have written it (value, type, quotePrefix on risky texts, spaces kept).
+def test_big_sheets_written_as_xml_read_back_like_openpyxl_cells(tmp_path: Path) -> None:
+    # Flagged and All rows have their data rows written as sheet XML text, not through openpyxl: every
+    # cell must read back as openpyxl's own writer gives it (value, type, quotePrefix, font, fill, alignment).
     from openpyxl import Workbook as NewWorkbook
 
-    from screening.reports.columns import columns_for
+    from screening.reports.columns import columns_for, review_order
 
     tricky = ["  leading and trailing  ", "a & b < c > d", "line\nbreak", 'quote " and \' apostrophe', "\t=tab",
-              "-minus", "@at", "emoji 🚢 and 中文", "ctrl\x01char"]
+              "-minus", "@at", "emoji 🚢 and 中文", "ctrl\x01char", ""]
     rows = make_rows()
     rows = rows + [replace(rows[2], row=100 + i, fields={**rows[2].fields, "name": t}) for i, t in enumerate(tricky)]
     result = with_rows(make_result(), rows)
-    got = load_workbook(write_report(result, tmp_path / "new.xlsx"))["All rows"]
+    got = load_workbook(write_report(result, tmp_path / "new.xlsx"))
 
     reference = NewWorkbook(write_only=True)
-    cells = xlsx_report._Cells(reference.create_sheet("All rows"))
     cols = columns_for(result)
+    flagged = xlsx_report._Cells(reference.create_sheet("Flagged"))
+    for r in review_order(result.rows):
+        v = xlsx_report._row_values(r, cols, "\n")
+        c = flagged
+        flagged.ws.append([
+            c.text(v[0], f"band:{v[0]}"), c.number(v[1], "top"), c.text(v[2], "top"), c.text(v[3], "top"),
+            c.number(v[4], "top"), *(c.text(t, "wrap") for t in v[5:8]), *(c.text(t, "top") for t in v[8:]),
+        ])
+    all_rows = xlsx_report._Cells(reference.create_sheet("All rows"))
     for r in result.rows:
         v = xlsx_report._row_values(r, cols, "; ")
-        cells.ws.append([v[0], int(v[1]), cells.text(v[2]), cells.text(v[3]), int(v[4]), *(cells.text(t) for t in v[5:])])
+        c = all_rows
+        c.ws.append([v[0], int(v[1]), c.text(v[2]), c.text(v[3]), int(v[4]), *(c.text(t) for t in v[5:])])
     reference.save(tmp_path / "reference.xlsx")
-    want = load_workbook(tmp_path / "reference.xlsx")["All rows"]
+    want = load_workbook(tmp_path / "reference.xlsx")
 
-    got_rows = [[(c.value, c.data_type, c.quotePrefix) for c in row] for row in got.iter_rows(min_row=2)]
-    want_rows = [[(c.value, c.data_type, c.quotePrefix) for c in row] for row in want.iter_rows(min_row=1)]
-    assert got_rows == want_rows
-    assert len(got_rows) == len(rows)
-    assert any(value == "  leading and trailing  " for row in got_rows for value, _, _ in row)
+    def cells(ws: Worksheet, first: int) -> list[list[tuple[object, ...]]]:
+        return [[(c.value, c.data_type, c.quotePrefix, c.font.b, c.fill.fgColor.rgb, c.alignment.wrap_text,
+                  c.alignment.vertical) for c in row] for row in ws.iter_rows(min_row=first)]
+
+    for name in ("Flagged", "All rows"):
+        expected = cells(want[name], 1)
+        # The reviewer columns of Flagged are empty: the reference, written without a header, stops before them.
+        assert [row[: len(expected[0])] for row in cells(got[name], 2)] == expected, name
+        assert all(c[0] is None for row in cells(got[name], 2) for c in row[len(expected[0]) :])
+    assert len(cells(got["All rows"], 2)) == len(rows)
+    assert any(c[0] == "  leading and trailing  " for row in cells(got["Flagged"], 2) for c in row)

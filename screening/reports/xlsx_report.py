@@ -100,12 +100,14 @@ def write_xlsx(result: ScreeningResult, fh: BinaryIO, *, all_rows_file: str | No
     wb.properties.title = "Screening report"
 
     cols = columns_for(result)
-    _summary(_Cells(wb.create_sheet("Summary")), result, all_rows_file)
-    _flagged(_Cells(wb.create_sheet("Flagged")), result, cols)
+    # The big sheets' data rows are written as XML text (see _xml_rows), keyed by their part in the zip;
+    # openpyxl numbers the sheet parts by position when it saves: sheet3.xml for the third sheet.
     appended: dict[str, Callable[[], Iterator[bytes]]] = {}
+    _summary(_Cells(wb.create_sheet("Summary")), result, all_rows_file)
+    flagged = wb.create_sheet("Flagged")
+    appended[f"xl/worksheets/sheet{len(wb.worksheets)}.xml"] = _flagged(_Cells(flagged), result, cols)
     if all_rows_file is None:
         all_rows = wb.create_sheet("All rows")
-        # openpyxl numbers the sheet parts by position when it saves: sheet3.xml for the third sheet.
         appended[f"xl/worksheets/sheet{len(wb.worksheets)}.xml"] = _all_rows(_Cells(all_rows), result, cols)
     else:
         _all_rows_elsewhere(_Cells(wb.create_sheet("All rows")), result, all_rows_file)
@@ -269,14 +271,13 @@ def _row_values(r: RowResult, cols: Columns, sep: str, suppressed: bool = False)
             *cols.field_values(r), *cols.extra_values(r), *([suppressed_text(r, sep)] if suppressed else [])]
 
 
-def _flagged(c: _Cells, result: ScreeningResult, cols: Columns) -> None:
+def _flagged(c: _Cells, result: ScreeningResult, cols: Columns) -> Callable[[], Iterator[bytes]]:
     ws = c.ws
     rows = review_order(result.rows)
     suppressed = has_suppressed(result)
     header = [*_row_header(cols, suppressed), *REVIEW_COLUMNS]
     # One hit per line in this sheet: it is where auditors read them.
-    values = [_row_values(r, cols, "\n", suppressed) for r in rows]
-    c.widths(header, values)
+    c.widths(header, [_row_values(r, cols, "\n", suppressed) for r in rows[:200]])
     for name in REVIEW_COLUMNS:
         dim = ws.column_dimensions[get_column_letter(header.index(name) + 1)]
         dim.width = max(dim.width or 0, 16)
@@ -291,11 +292,9 @@ def _flagged(c: _Cells, result: ScreeningResult, cols: Columns) -> None:
     ws.data_validations.append(dv)
 
     ws.append(c.header(header, REVIEW_COLUMNS))
-    for v in values:
-        ws.append([
-            c.text(v[0], f"band:{v[0]}"), c.number(v[1], "top"), c.text(v[2], "top"), c.text(v[3], "top"),
-            c.number(v[4], "top"), *(c.text(t, "wrap") for t in v[5:8]), *(c.text(t, "top") for t in v[8:]),
-        ])
+    width = len(header) - len(REVIEW_COLUMNS)
+    looks = [BAND_LOOK, "top", "top", "top", "top", "wrap", "wrap", "wrap", *["top"] * (width - 8)]
+    return _xml_rows(c, (_row_values(r, cols, "\n", suppressed) for r in rows), looks, numbers={1, 4})
 
 
 def _all_rows(c: _Cells, result: ScreeningResult, cols: Columns) -> Callable[[], Iterator[bytes]]:
@@ -311,21 +310,50 @@ def _all_rows(c: _Cells, result: ScreeningResult, cols: Columns) -> Callable[[],
         fill = PatternFill("solid", fgColor=colour, bgColor=colour)
         ws.conditional_formatting.add(bands, CellIsRule(operator="equal", formula=[f'"{band}"'], fill=fill))
     ws.append(c.header(header))
-    # The data rows skip openpyxl (its per-cell XML writing is most of a big report's time): they are
-    # made as sheet XML text here and put after the header row when the sheet is zipped (_save).
-    quoted = c._cell("'", "plain", True).style_id  # the quotePrefix style that risky texts carry
-    numbers = {1, 4}  # Score and Row
-    letters = [get_column_letter(i + 1) for i in range(len(header))]
+    looks = ["plain"] * len(header)
+    return _xml_rows(c, (_row_values(r, cols, "; ", suppressed) for r in result.rows), looks, numbers={1, 4})
+
+
+BAND_LOOK = "band"  # a column styled by its own band value (band:clear, band:high...)
+
+
+def _xml_rows(
+    c: _Cells, values: Iterable[list[Any]], looks: Sequence[str], numbers: set[int]
+) -> Callable[[], Iterator[bytes]]:
+    """A sheet's data rows as XML text, to be put after its header row when the sheet is zipped (_save).
+
+    openpyxl's per-cell XML writing was most of a big report's run time. The cells are exactly what
+    _Cells.text / _Cells.number would give (same values, types and registered styles), written as text.
+    """
+    letters = [get_column_letter(i + 1) for i in range(len(looks))]
+    styles: dict[tuple[str, bool], int | None] = {}
+
+    def style(look: str, risky: bool) -> int | None:
+        if (look, risky) not in styles:
+            plain = look == "plain" and not risky
+            styles[look, risky] = None if plain else c._cell(None, look, risky).style_id
+        return styles[look, risky]
+
+    # Registered up front in a fixed order (style ids must not depend on set order or on the rows).
+    for look in sorted({*looks, *(f"band:{b}" for b in BAND_COLOURS)} - {BAND_LOOK}):
+        style(look, False)
+        style(look, True)
 
     def rows_xml() -> Iterator[bytes]:
         batch: list[str] = []
-        for number, r in enumerate(result.rows, start=2):
+        for number, row in enumerate(values, start=2):
             cells = []
-            for i, value in enumerate(_row_values(r, cols, "; ", suppressed)):
+            for i, value in enumerate(row):
+                look = looks[i] if looks[i] != BAND_LOOK else f"band:{value}"
+                ref = f"{letters[i]}{number}"
                 if i in numbers:
-                    cells.append(f'<c r="{letters[i]}{number}" t="n"><v>{int(value)}</v></c>')
+                    s_id = style(look, False)
+                    s_attr = f' s="{s_id}"' if s_id is not None else ""
+                    cells.append(f'<c r="{ref}"{s_attr} t="n"><v>{int(value)}</v></c>')
                 elif value is not None and value != "":
-                    cells.append(_text_xml(f"{letters[i]}{number}", str(value), quoted))
+                    cells.append(_text_xml(ref, str(value), look, style))
+                elif _LOOKS[look][1] is not None:  # an empty cell is written only where its fill shows
+                    cells.append(f'<c r="{ref}" s="{style(look, False)}" t="n"/>')
             batch.append(f'<row r="{number}">{"".join(cells)}</row>')
             if len(batch) >= 2000:
                 yield "".join(batch).encode("utf-8")
@@ -335,13 +363,14 @@ def _all_rows(c: _Cells, result: ScreeningResult, cols: Columns) -> Callable[[],
     return rows_xml
 
 
-def _text_xml(ref: str, value: str, quoted_style: int) -> str:
-    """One inline-string cell, as openpyxl writes it: never a formula; risky texts keep quotePrefix."""
+def _text_xml(ref: str, value: str, look: str, style: Callable[[str, bool], int | None]) -> str:
+    """One inline-string cell, as openpyxl writes it: never a formula; risky texts carry quotePrefix."""
     value = excel_text(value)
-    style = f' s="{quoted_style}"' if is_risky(value) else ""
+    s_id = style(look, is_risky(value))
+    s_attr = f' s="{s_id}"' if s_id is not None else ""
     space = ' xml:space="preserve"' if value != value.strip() else ""
     escaped = value.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
-    return f'<c r="{ref}"{style} t="inlineStr"><is><t{space}>{escaped}</t></is></c>'
+    return f'<c r="{ref}"{s_attr} t="inlineStr"><is><t{space}>{escaped}</t></is></c>'
 
 
 def _rules(c: _Cells, result: ScreeningResult) -> None:
