@@ -40,6 +40,8 @@ from screening.matching.score import (
     ONE_EDIT_MIN_LEN,
     TOKEN_FLOOR,
     BatchScorer,
+    _major_count,
+    _weights,
 )
 
 __all__ = ["PairBounds", "WordLinks"]
@@ -206,19 +208,15 @@ class PairBounds:
         assumed_weight = np.zeros(len(queries))
         assumed_count = np.zeros(len(queries), dtype=np.int64)
         keys: list[np.ndarray] = []
-        owners: list[int] = []  # query of each key array, with the weight of its word
         weights: list[float] = []
         self.links.prefetch(t for q in queries for t, m in zip(q.tokens, q.minor) if not m or all(q.minor))
         for n, query in enumerate(queries):
-            query_weights = [1.0] * len(query.tokens) if all(query.minor) else [
-                MINOR_WEIGHT if m else 1.0 for m in query.minor]
-            for token, weight in zip(query.tokens, query_weights):
+            for token, weight in zip(query.tokens, _weights(query)):
                 if weight < 1.0 or len(token) == 1:  # light words and initials: assume they pair
                     assumed_weight[n] += weight
                     assumed_count[n] += 1
                     continue
                 keys.append(self.links.names(token).astype(np.int64) + n * size)
-                owners.append(n)
                 weights.append(weight)
         pair = qi.astype(np.int64) * size + ci
         linked_weight = assumed_weight[qi].copy()
@@ -232,9 +230,8 @@ class PairBounds:
             cumulative = np.concatenate([[0.0], np.cumsum(word_weight)])
             linked_weight += cumulative[right] - cumulative[left]
             linked_count += right - left
-        query_total = np.array([sum([1.0] * len(q.tokens) if all(q.minor) else [MINOR_WEIGHT if m else 1.0
-                                                                               for m in q.minor]) for q in queries])
-        query_majors = np.array([sum(not m for m in q.minor) for q in queries], dtype=np.int64)
+        query_total = np.array([sum(_weights(q)) for q in queries])
+        query_majors = np.array([_major_count(q) for q in queries], dtype=np.int64)
         query_syllabic = np.array([q.syllabic for q in queries], dtype=bool)
         wq, aq = query_total[qi], linked_weight
         pairs = np.minimum(linked_count, self._count[ci])
