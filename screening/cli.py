@@ -452,8 +452,30 @@ def serve(
     uvicorn.run(web, host=host, port=port, log_level="warning", proxy_headers=False)
 
 
+_interrupted = False
+
+
+def _quiet_after_ctrl_c() -> None:
+    """After Ctrl-C, half-run writers (openpyxl's sheet generators) finalise with 'Exception ignored'
+    noise on stderr; once the user has interrupted, the one-line message is all they should see."""
+    import signal
+
+    def on_interrupt(signum: int, frame: object) -> None:
+        global _interrupted
+        _interrupted = True
+        raise KeyboardInterrupt
+
+    def unraisable(report: "sys.UnraisableHookArgs") -> None:
+        if not _interrupted:
+            sys.__unraisablehook__(report)
+
+    signal.signal(signal.SIGINT, on_interrupt)
+    sys.unraisablehook = unraisable
+
+
 def main() -> None:
     """Console entry point: never a traceback for the user (SCREENING_DEBUG=1 shows one)."""
+    _quiet_after_ctrl_c()
     try:
         app(prog_name="screening")
     except KeyboardInterrupt:
