@@ -75,13 +75,19 @@ def screen(
     # Rules first: a broken pack stops the run before any input is read.
     packs = load_packs(rules or [default_rules_dir()])
     lists = lists or Lists()
-    compiled = compile_packs(packs, ListCatalog(lists.entries))
+    catalog = ListCatalog(lists.entries)
+    compiled = compile_packs(packs, catalog)
     intake = read_inputs(inputs, sheet=sheet, overrides=overrides)
 
     rows_read = len(intake.records)
     if progress:
         progress("Screening rows", rows_read)
-    hits_per_row = evaluate(compiled, intake.records, _rows_done(progress, rows_read, len(compiled)) if progress else None)
+    try:
+        catalog.start(intake.records)  # list names scored on every core while the other rules run
+        hits_per_row = evaluate(compiled, intake.records,
+                                _rows_done(progress, rows_read, len(compiled)) if progress else None)
+    finally:
+        catalog.close()
 
     thresholds = {pack.id: pack.spec.pack.thresholds for pack in packs}
     rows = _row_results(intake, hits_per_row, thresholds)

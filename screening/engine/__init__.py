@@ -23,6 +23,7 @@ class CompiledRule:
     rule: Rule
     info: RuleInfo
     evaluate: Evaluator
+    searches_lists: bool = False  # evaluated last: its names are scored in the background meanwhile
 
 
 def compile_packs(packs: Sequence[RulePack], lists: ListCatalog | None = None) -> list[CompiledRule]:
@@ -33,9 +34,11 @@ def compile_packs(packs: Sequence[RulePack], lists: ListCatalog | None = None) -
         compiler = Compiler(pack.spec, catalog)
         for rule in pack.spec.rules:
             scope = tuple(pack.spec.pack.rows_with if rule.rows_with is None else rule.rows_with)
+            searched = catalog.wanted
             evaluator = compiler.compile(rule.when)
             compiled.append(CompiledRule(pack, rule, rule_info(pack, rule),
-                                         _within(evaluator, scope) if scope else evaluator))
+                                         _within(evaluator, scope) if scope else evaluator,
+                                         searches_lists=catalog.wanted > searched))
     return compiled
 
 
@@ -76,10 +79,15 @@ def evaluate(
     records: pd.DataFrame,
     progress: Callable[[int], None] | None = None,
 ) -> list[list[tuple[CompiledRule, Hit]]]:
-    """Hits per row, in rule order (pack order, then the order rules are written in)."""
+    """Hits per row, in rule order (pack order, then the order rules are written in).
+
+    Rules that search the sanctions lists run last, so that the names they need are scored on the other
+    cores (ListCatalog.start) while the rest run; each row's hits are then put back in rule order.
+    """
     frame = Frame(records.reset_index(drop=True))
     hits: list[list[tuple[CompiledRule, Hit]]] = [[] for _ in range(frame.size)]
-    for compiled in rules:
+    in_order = sorted(rules, key=lambda compiled: compiled.searches_lists)
+    for compiled in in_order:
         outcome = compiled.evaluate(frame)
         info = compiled.info
         # Rows with the same evidence (one per distinct cell value) share one Hit: a million rows
@@ -94,4 +102,9 @@ def evaluate(
             hits[row].append(pair)
         if progress:
             progress(1)
+    if in_order != list(rules):
+        position = {id(compiled): n for n, compiled in enumerate(rules)}
+        for row_hits in hits:
+            if len(row_hits) > 1:
+                row_hits.sort(key=lambda pair: position[id(pair[0])])
     return hits

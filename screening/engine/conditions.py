@@ -188,6 +188,8 @@ class Compiler:
 
 
     def _list_match(self, spec: ListMatchSpec) -> Evaluator:
+        self.lists.want(spec)
+
         def evaluate(frame: Frame) -> Outcome:
             outcomes = []
             index = self.lists.names(spec) if spec.fields else None

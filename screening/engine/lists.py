@@ -39,6 +39,37 @@ class ListCatalog:
     _names: dict[tuple[tuple[str, ...], ...], ListIndex | SelectedIndex | None] = field(default_factory=dict)
     _full: ListIndex | None = None
     _identifiers: dict[tuple[tuple[str, ...], ...], dict[str, ListEntry]] = field(default_factory=dict)
+    _wanted: list[ListMatchSpec] = field(default_factory=list)
+
+    def want(self, spec: ListMatchSpec) -> None:
+        """Record that a rule searches names with `spec` (so start() can score them ahead)."""
+        self._wanted.append(spec)
+
+    @property
+    def wanted(self) -> int:
+        return len(self._wanted)
+
+    def start(self, records: pd.DataFrame) -> None:
+        """Start scoring, on every core and in the background, every name the list rules will search.
+
+        The other rules are evaluated meanwhile; each list rule then finds its names scored. Names are
+        scored down to the lowest floor any rule needs: the hits of a higher threshold are a subset.
+        """
+        from screening.matching.lists import DEFAULT_THRESHOLD
+        from screening.matching.score import COUNTRY_MATCH_BONUS
+
+        searched = [spec for spec in self._wanted if spec.fields and self.names(spec) is not None]
+        if not searched:
+            return
+        floor = min((spec.threshold if spec.threshold is not None else DEFAULT_THRESHOLD) for spec in searched)
+        fields = dict.fromkeys(f for spec in searched for f in spec.fields if f in records)
+        names = dict.fromkeys(str(value) for f in fields for value in pd.unique(records[f].to_numpy(dtype=object)))
+        self.full_index().start_scoring(list(names), floor - COUNTRY_MATCH_BONUS)
+
+    def close(self) -> None:
+        """Stop the worker processes of the name index, if it started any."""
+        if self._full is not None:
+            self._full.close()
 
     def select(self, spec: ListMatchSpec) -> list[ListEntry]:
         programs = tuple(p.upper() for p in spec.programs)

@@ -14,8 +14,10 @@ under one, and they never drop a pair that could reach the floor:
   and at most 1 - L1 / (la + lb), L1 being the distance between the names' letter counts; one typo needs
   L1 <= 2.
 
-Pairs with a name written in an abjad and list names of SHORT_NAME letters or fewer are always kept: their
-rules (consonant skeletons, exact short names) are not bounded here. tests/test_matching_bounds.py checks on
+A list name of SHORT_NAME letters or fewer scores only when it is the query exactly (tokens in any order, the
+same letters spaced differently, or for persons the same romanisation keys): that is tested directly, by
+string equality over the pairs. Pairs with a name written in an abjad are always kept: their consonant
+skeleton rules are not bounded here. tests/test_matching_bounds.py checks on
 real list names and perturbed queries that no bound is ever below the score it bounds.
 """
 
@@ -173,6 +175,34 @@ class WordLinks:
         return similar
 
 
+class _ExactForms:
+    """What compare() requires of a list name of SHORT_NAME letters or fewer: equal tokens in any order, the
+    same letters spaced differently, or (list persons) the same romanisation keys in any order."""
+
+    def __init__(self, forms: Sequence[NameForm], person: bool) -> None:
+        self.person = person
+        self._sorted = np.array([_sorted_words(f.tokens) for f in forms], dtype=object)
+        self._compact = np.array([f.compact for f in forms], dtype=object)
+        self._compact2 = np.array([f.compacts[-1] if f.compacts else "" for f in forms], dtype=object)
+        self._keys = np.array([_sorted_words(f.keys) for f in forms], dtype=object)
+
+    def equal(self, queries: Sequence[NameForm], qi: np.ndarray, ci: np.ndarray) -> np.ndarray:
+        """True for the pairs (queries[qi[k]], list name ci[k]) that compare() may score above 0."""
+        q_sorted = np.array([_sorted_words(q.tokens) for q in queries], dtype=object)[qi]
+        q_compact = np.array([q.compact for q in queries], dtype=object)[qi]
+        q_compact2 = np.array([q.compacts[-1] if q.compacts else "" for q in queries], dtype=object)[qi]
+        c_compact, c_compact2 = self._compact[ci], self._compact2[ci]
+        same = (q_sorted == self._sorted[ci]) | (q_compact == c_compact) | (q_compact == c_compact2)
+        same |= (q_compact2 == c_compact) | (q_compact2 == c_compact2)
+        if self.person:
+            same |= np.array([_sorted_words(q.keys) for q in queries], dtype=object)[qi] == self._keys[ci]
+        return same.astype(bool)
+
+
+def _sorted_words(words: Sequence[str]) -> str:
+    return " ".join(sorted(words))
+
+
 class PairBounds:
     """Upper bounds of the batch scorer's views for (query, list name) pairs of one partition."""
 
@@ -186,7 +216,9 @@ class PairBounds:
         self._light = np.where(scorer.all_minor, 1.0, MINOR_WEIGHT)
         self._majors = scorer.majors.astype(np.int64)
         self._syllabic = scorer.syllabic
-        self._keep = scorer.abjad | scorer.short
+        self._keep = scorer.abjad
+        self._short = scorer.short
+        self._exact = _ExactForms(forms, person)
         self._length = np.array([len(f.compact) for f in forms], dtype=np.int64)
         self._key_length = np.array([len("".join(f.keys)) for f in forms], dtype=np.int64)
         self._letters = _counts([f.compact for f in forms]).astype(np.int16)
@@ -197,8 +229,12 @@ class PairBounds:
         if len(ci) == 0:
             return np.zeros(0, dtype=bool)
         keep = self._keep[ci] | np.array([q.abjad for q in queries], dtype=bool)[qi]
-        keep |= self._token_bound(queries, qi, ci) >= floor / 100.0 - _EPSILON
-        rest = np.flatnonzero(~keep)
+        short = ~keep & self._short[ci]
+        if short.any():
+            keep[short] = self._exact.equal(queries, qi[short], ci[short])
+        open_ = np.flatnonzero(~keep & ~short)
+        keep[open_] = self._token_bound(queries, qi[open_], ci[open_]) >= floor / 100.0 - _EPSILON
+        rest = open_[~keep[open_]]
         if len(rest):
             keep[rest] = self._joined_bound(queries, qi[rest], ci[rest]) >= floor - _EPSILON
         return keep

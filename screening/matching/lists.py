@@ -10,8 +10,13 @@ all other entries with the query read as an organisation name. Every hit says wh
 
 from __future__ import annotations
 
+import gc
 import multiprocessing
+import multiprocessing.pool
 import os
+import signal
+import threading
+import weakref
 from collections.abc import Sequence
 from dataclasses import dataclass
 
@@ -60,6 +65,10 @@ PARALLEL_BATCHES = 2_048
 """Names per task handed to a worker process."""
 
 
+_Hits = tuple[tuple[int, int, int, float], ...]  # (partition, form position, entry position, name score)
+_Scored = tuple[float, _Hits]  # (floor scored down to, hits at or above it)
+
+
 @dataclass(frozen=True)
 class ListMatch:
     entry: ListEntry
@@ -105,7 +114,11 @@ class ListIndex:
             partitions.append(_Partition(person, tuple(forms), np.asarray(owners, dtype=np.int32), tuple(names),
                                          CandidateIndex(forms), scorer, PairBounds(forms, scorer, person)))
         self._partitions = tuple(partitions)
-        self._cache: dict[str, tuple[float, tuple[tuple[int, int, int, float], ...]]] = {}
+        self._cache: dict[str, _Scored] = {}  # bounded (QUERY_CACHE): names scored on demand
+        self._prescored: dict[str, _Scored] = {}  # unbounded: a whole column scored ahead (start_scoring)
+        self._pool: multiprocessing.pool.Pool | None = None
+        self._background: threading.Thread | None = None
+        self._background_error: BaseException | None = None
 
     @property
     def names(self) -> int:
@@ -119,29 +132,93 @@ class ListIndex:
         before its number check (which only lowers a score); compare() itself then scores the few pairs at
         or above `floor`, and its scores are the ones kept.
         """
-        todo = [n for n in dict.fromkeys(names) if n not in self._cache or self._cache[n][0] > floor]
+        self.wait()
+        todo = [n for n in dict.fromkeys(names) if self._cached(n, floor) is None]
         workers = worker_count()
         if workers > 1 and len(todo) >= PARALLEL_MIN_NAMES:
-            self._score_in_workers(todo, floor, workers)
+            self._score_in_workers(todo, floor, self._workers(workers))
             return
         self._score_here(todo, floor)
 
-    def _score_in_workers(self, todo: list[str], floor: float, workers: int) -> None:
-        """_score_here() on every core: forked workers share this index and send back the small results.
+    def _cached(self, name: str, floor: float) -> _Scored | None:
+        """The candidates of `name` scored down to `floor` or lower, if they are known."""
+        for cache in (self._cache, self._prescored):
+            found = cache.get(name)
+            if found is not None and found[0] <= floor:
+                return found
+        return None
 
-        The index is neither pickled nor rebuilt: fork gives each worker the parent's memory as it is.
+    def start_scoring(self, names: Sequence[str], floor: float) -> None:
+        """Score `names` down to `floor` on every core in the background and return at once.
+
+        The caller goes on with other work (the other rules) while the workers score; search() and
+        search_many() wait for them. Fewer than PARALLEL_MIN_NAMES new names are left to search_many.
+        """
+        self.wait()
+        todo = [n for n in dict.fromkeys(names) if n and n.strip() and self._cached(n, floor) is None]
+        workers = worker_count()
+        if workers < 2 or len(todo) < PARALLEL_MIN_NAMES:
+            return
+        pool = self._workers(workers)
+
+        def run() -> None:
+            try:
+                self._score_in_workers(todo, floor, pool)
+            except BaseException as error:  # noqa: BLE001  (raised again in the caller's thread by wait())
+                self._background_error = error
+
+        self._background = threading.Thread(target=run, name="list-scoring", daemon=True)
+        self._background.start()
+
+    def wait(self) -> None:
+        """Wait for the background scoring started by start_scoring(), if any; raise what it raised."""
+        background, self._background = self._background, None
+        if background is not None:
+            background.join()
+        error, self._background_error = self._background_error, None
+        if error is not None:
+            raise error
+
+    def close(self) -> None:
+        """Stop the worker processes (an index can still search afterwards, in this process)."""
+        background, self._background = self._background, None
+        pool, self._pool = self._pool, None
+        if pool is not None:
+            pool.terminate()
+            pool.join()
+        if background is not None:
+            background.join()
+        self._background_error = None
+        if pool is not None:
+            gc.unfreeze()
+
+    def _workers(self, workers: int) -> multiprocessing.pool.Pool:
+        """The worker processes, forked once and kept: their word and typo caches stay warm for the run.
+
+        Forked, not spawned: the index is neither pickled nor rebuilt, each worker sees the parent's memory
+        as it is. Objects alive at the fork are frozen out of the cyclic GC first, so that a collection in a
+        worker does not write to (and so copy) every page it shares with the parent.
         """
         global _FORKED
+        if self._pool is None:
+            gc.collect()
+            gc.freeze()
+            _FORKED = self
+            self._pool = multiprocessing.get_context("fork").Pool(workers, initializer=_ignore_interrupts)
+            weakref.finalize(self, self._pool.terminate)
+        return self._pool
+
+    def _score_in_workers(self, todo: list[str], floor: float, pool: multiprocessing.pool.Pool) -> None:
+        """_score_here() on the worker processes, PARALLEL_BATCHES names per task; results kept in _prescored.
+
+        Workers send back the hits only, by position in the task: the parent keeps its own name strings.
+        """
+        nothing: _Scored = (floor, ())
         tasks = [todo[start:start + PARALLEL_BATCHES] for start in range(0, len(todo), PARALLEL_BATCHES)]
-        _FORKED = self
-        try:
-            with multiprocessing.get_context("fork").Pool(workers) as pool:
-                for results in pool.imap(_score_task, [(task, floor) for task in tasks]):
-                    if len(self._cache) + len(results) > QUERY_CACHE:
-                        self._cache.clear()
-                    self._cache.update(results)
-        finally:
-            _FORKED = None
+        for task, found in zip(tasks, pool.imap(_score_task, [(task, floor) for task in tasks])):
+            self._prescored.update(dict.fromkeys(task, nothing))
+            for position, hits in found:
+                self._prescored[task[position]] = (floor, hits)
 
     def _score_here(self, todo: list[str], floor: float) -> None:
         for start in range(0, len(todo), BATCH):
@@ -180,10 +257,12 @@ class ListIndex:
 
     def _scored(self, name: str, floor: float) -> tuple[tuple[int, int, int, float], ...]:
         """(partition, form position, entry position, name score) of every candidate scoring `floor` or more."""
-        cached = self._cache.get(name)
-        if cached is None or cached[0] > floor:
+        self.wait()
+        cached = self._cached(name, floor)
+        if cached is None:
             self._score([name], floor)
-            cached = self._cache[name]
+            cached = self._cached(name, floor)
+            assert cached is not None
         return tuple(hit for hit in cached[1] if hit[3] >= floor)
 
     def search(
@@ -270,12 +349,18 @@ _FORKED: ListIndex | None = None
 """The index a forked worker scores with (set by the parent just before it forks)."""
 
 
-def _score_task(task: tuple[list[str], float]) -> dict[str, tuple[float, tuple[tuple[int, int, int, float], ...]]]:
+def _score_task(task: tuple[list[str], float]) -> list[tuple[int, _Hits]]:
+    """In a worker: score a task's names; return (position in the task, hits) of the names with hits."""
     names, floor = task
     index = _FORKED
     assert index is not None, "worker started without an index"
     index._score_here(names, floor)
-    return {name: index._cache[name] for name in names}
+    return [(position, index._cache[name][1]) for position, name in enumerate(names) if index._cache[name][1]]
+
+
+def _ignore_interrupts() -> None:
+    """Workers leave Ctrl-C to the parent, which stops them: no traceback from each worker."""
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
 
 
 def worker_count() -> int:
