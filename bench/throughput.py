@@ -10,8 +10,11 @@ For each size, in one run:
   3. `screening screen INPUT --lists STORE --out report.<fmt>` in a fresh process: seconds, rows per second,
      peak RSS (ru_maxrss of the screening process and its workers);
   4. the naive method on a sample of rows: rapidfuzz.process.cdist of every sampled name against every list
-     name and alias (default scorer, fuzz.ratio, with default_process, cutoff at the tool's threshold), on all
-     cores, extrapolated to all rows; its hits are compared with the tool's on the same rows;
+     name and alias (with default_process, cutoff at the tool's threshold), on all cores, extrapolated to all
+     rows, once per rapidfuzz scorer: fuzz.ratio (cdist's default, the fastest), token_sort_ratio, and on a
+     smaller sample the slow ones closer to what a name matcher needs, token_set_ratio and WRatio. Each one's
+     hits are compared with the tool's on the same rows, and the tool's own search of the same sample (all
+     cores, cold caches) gives the matching speed-up;
   5. the tool's own scorer run exhaustively (every sampled name against every list name, no index, no bounds)
      on a smaller sample: its hits must equal the indexed search's. This is the 'identical hits' check.
 Prints a table and the same figures as JSON.
@@ -104,14 +107,18 @@ def flagged_by_lists(report: Path) -> dict[int, str]:
     return found
 
 
-def naive(names: list[str], list_names: list[str], threshold: float) -> tuple[float, set[int]]:
+NAIVE_SCORERS = ("ratio", "token_sort_ratio", "token_set_ratio", "WRatio")
+SLOW_SCORERS = frozenset({"token_set_ratio", "WRatio"})  # 50-100x slower: run on --slow-sample names
+
+
+def naive(names: list[str], list_names: list[str], threshold: float, scorer: str) -> tuple[float, set[int]]:
     """Seconds of cdist over all cores, and the positions of the names with any list name at the threshold."""
     import numpy as np
-    from rapidfuzz import process, utils
+    from rapidfuzz import fuzz, process, utils
 
     started = time.perf_counter()
-    scores = process.cdist(names, list_names, processor=utils.default_process, score_cutoff=threshold,
-                           dtype=np.uint8, workers=-1)
+    scores = process.cdist(names, list_names, scorer=getattr(fuzz, scorer), processor=utils.default_process,
+                           score_cutoff=threshold, dtype=np.uint8, workers=-1)
     seconds = time.perf_counter() - started
     return seconds, set(np.flatnonzero(scores.max(axis=1) >= threshold).tolist())
 
@@ -128,9 +135,12 @@ def load_index(store: Path):  # -> (ListIndex, build seconds)
 
 def search_ours(index, names: list[str]) -> tuple[float, set[int]]:  # noqa: ANN001
     """Seconds of the tool's indexed search (all cores, cold cache) and the positions of the names it matched."""
+    index.forget()
     started = time.perf_counter()
     found = index.search_many(names, [None] * len(names), limit=1)
-    return time.perf_counter() - started, {k for k, matches in enumerate(found) if matches}
+    seconds = time.perf_counter() - started
+    index.close()
+    return seconds, {k for k, matches in enumerate(found) if matches}
 
 
 def exhaustive_equals_index(index, names: list[str], countries: list[str | None]) -> tuple[int, int, float]:  # noqa: ANN001
@@ -178,7 +188,9 @@ def main() -> None:
     parser.add_argument("--rows", type=int, nargs="+", default=[100_000, 1_000_000])
     parser.add_argument("--input", choices=["csv", "xlsx"], default="xlsx")
     parser.add_argument("--output", choices=["json", "xlsx", "csv"], default="json")
-    parser.add_argument("--naive-sample", type=int, default=2_000, help="rows matched the naive way (0: skip)")
+    parser.add_argument("--naive-sample", type=int, default=10_000,
+                        help="rows matched the naive way with the fast scorers, and by the tool (0: skip)")
+    parser.add_argument("--slow-sample", type=int, default=300, help="rows matched with token_set_ratio and WRatio")
     parser.add_argument("--exhaustive-sample", type=int, default=100, help="rows checked exhaustively (0: skip)")
     parser.add_argument("--rules", nargs="*", default=[], help="rule packs (default: the bundled ones)")
     parser.add_argument("--data", type=Path, default=Path(os.environ.get("TMPDIR", "/tmp")) / "screening-bench")
@@ -201,24 +213,34 @@ def main() -> None:
             rng = random.Random(count)
             sample = sorted(rng.sample(range(count), min(args.naive_sample, count)))
             names = [rows[i][1] for i in sample]
-            naive_seconds, naive_hits = naive(names, names_listed, threshold)
-            index._cache.clear()
             ours_seconds, ours_matched = search_ours(index, names)
             ours_by_row = flagged_by_lists(report) if args.output == "json" else {}
             ours = {k for k, i in enumerate(sample) if i + 2 in ours_by_row}  # data starts on row 2
             result.update({
-                "naive_sample": len(sample), "naive_list_names": len(names_listed),
-                "naive_seconds_sample": round(naive_seconds, 2),
-                "naive_seconds_extrapolated": round(naive_seconds * count / len(sample), 1),
-                "speedup_end_to_end": round(naive_seconds * count / len(sample) / seconds, 1),
+                "sample": len(sample), "list_names": len(names_listed),
                 "index_build_seconds": round(build_seconds, 1),
                 "ours_matching_seconds_sample": round(ours_seconds, 2),
-                "speedup_matching": round(naive_seconds / ours_seconds, 1),
-                "hits_sample_matching_ours": len(ours_matched),
-                "hits_sample_ours": len(ours), "hits_sample_naive": len(naive_hits),
-                "hits_only_ours": [names[k] for k in sorted(ours - naive_hits)][:5],
-                "hits_only_naive": [names[k] for k in sorted(naive_hits - ours)][:5],
+                "ours_matching_us_per_name": round(1e6 * ours_seconds / len(sample)),
+                "hits_sample_ours_search": len(ours_matched), "hits_sample_ours_report": len(ours),
+                "naive": [],
             })
+            for scorer in NAIVE_SCORERS:
+                size = min(len(sample), args.slow_sample) if scorer in SLOW_SCORERS else len(sample)
+                if size <= 0:
+                    continue
+                naive_seconds, naive_hits = naive(names[:size], names_listed, threshold, scorer)
+                ours_here = {k for k in ours if k < size}
+                per_name = naive_seconds / size
+                result["naive"].append({
+                    "scorer": scorer, "sample": size, "seconds_sample": round(naive_seconds, 2),
+                    "us_per_name": round(1e6 * per_name),
+                    "seconds_extrapolated": round(per_name * count, 1),
+                    "speedup_matching": round(per_name / (ours_seconds / len(sample)), 1),
+                    "speedup_end_to_end": round(per_name * count / seconds, 1),
+                    "hits_ours": len(ours_here), "hits_naive": len(naive_hits),
+                    "hits_only_ours": [names[k] for k in sorted(ours_here - naive_hits)][:5],
+                    "hits_only_naive": [names[k] for k in sorted(naive_hits - ours_here)][:5],
+                })
             if args.exhaustive_sample:
                 picked = sample[: args.exhaustive_sample]
                 checked, differences, _ = exhaustive_equals_index(
@@ -228,13 +250,17 @@ def main() -> None:
         print(json.dumps(result), file=sys.stderr)
 
     print(f"cores: {os.cpu_count()}")
-    print(f"{'rows':>9} {'in':>5} {'out':>5} {'seconds':>8} {'rows/s':>8} {'peak MB':>8} {'naive s (extrap.)':>18} "
-          f"{'speed-up':>9} {'match x':>8} {'hits ours/naive':>16}")
+    print(f"{'rows':>9} {'in':>5} {'out':>5} {'seconds':>8} {'rows/s':>8} {'peak MB':>8} {'ours us/name':>13}")
     for r in results:
         print(f"{r['rows']:>9} {r['input']:>5} {r['output']:>5} {r['seconds']:>8} {r['rows_per_second']:>8} "
-              f"{r['peak_rss_mb']:>8} {r.get('naive_seconds_extrapolated', '-'):>18} "
-              f"{r.get('speedup_end_to_end', '-'):>9} {r.get('speedup_matching', '-'):>8} "
-              f"{str(r.get('hits_sample_ours', '-')) + '/' + str(r.get('hits_sample_naive', '-')):>16}")
+              f"{r['peak_rss_mb']:>8} {r.get('ours_matching_us_per_name', '-'):>13}")
+    print(f"\n{'rows':>9} {'naive scorer':>17} {'sample':>7} {'us/name':>8} {'extrap. s':>10} {'match x':>8} "
+          f"{'end-to-end x':>13} {'hits ours/naive':>16}")
+    for r in results:
+        for n in r.get("naive", []):
+            print(f"{r['rows']:>9} {n['scorer']:>17} {n['sample']:>7} {n['us_per_name']:>8} "
+                  f"{n['seconds_extrapolated']:>10} {n['speedup_matching']:>8} {n['speedup_end_to_end']:>13} "
+                  f"{str(n['hits_ours']) + '/' + str(n['hits_naive']):>16}")
     print(json.dumps({"cores": os.cpu_count(), "results": results}))
 
 

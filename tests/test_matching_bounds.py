@@ -45,6 +45,14 @@ def test_bounds_keep_every_pair_the_scorer_would_keep(floor: float) -> None:
         scoring[short] = [compare(queries[qi[k]], part.forms[ci[k]]).score >= floor for k in short.tolist()]
         missed = np.flatnonzero(scoring & ~keep)
         assert not len(missed), [(queries[qi[k]].written, part.forms[ci[k]].written, views[k]) for k in missed[:5]]
+        # Each view on its own: the scorer skips a view its bound rules out.
+        token, joined = part.bounds.possible(queries, qi, ci, floor)
+        everything, nothing = np.ones(len(ci), dtype=bool), np.zeros(len(ci), dtype=bool)
+        for view, possible in ((part.scorer.views_many(queries, qi, ci, part.person, everything, nothing), token),
+                               (part.scorer.views_many(queries, qi, ci, part.person, nothing, everything), joined)):
+            missed = np.flatnonzero((view >= floor - 1e-6) & ~possible & ~part.scorer.short[ci])
+            assert not len(missed), [(queries[qi[k]].written, part.forms[ci[k]].written, view[k])
+                                     for k in missed[:5]]
         checked += int(scoring.sum())
         dropped += int((~keep).sum())
     assert checked > 100  # the check saw real hits

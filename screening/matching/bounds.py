@@ -226,18 +226,22 @@ class PairBounds:
 
     def keep(self, queries: Sequence[NameForm], qi: np.ndarray, ci: np.ndarray, floor: float) -> np.ndarray:
         """True for the pairs (queries[qi[k]], list name ci[k]) whose views may reach `floor` (0-100)."""
-        if len(ci) == 0:
-            return np.zeros(0, dtype=bool)
-        keep = self._keep[ci] | np.array([q.abjad for q in queries], dtype=bool)[qi]
-        short = ~keep & self._short[ci]
+        token, joined = self.possible(queries, qi, ci, floor)
+        return token | joined
+
+    def possible(self, queries: Sequence[NameForm], qi: np.ndarray, ci: np.ndarray,
+                 floor: float) -> tuple[np.ndarray, np.ndarray]:
+        """Per pair: (its token view may reach `floor`, its joined view may); both True where not bounded."""
+        always = self._keep[ci] | np.array([q.abjad for q in queries], dtype=bool)[qi]
+        token, joined = always.copy(), always.copy()
+        short = ~always & self._short[ci]
         if short.any():
-            keep[short] = self._exact.equal(queries, qi[short], ci[short])
-        open_ = np.flatnonzero(~keep & ~short)
-        keep[open_] = self._token_bound(queries, qi[open_], ci[open_]) >= floor / 100.0 - _EPSILON
-        rest = open_[~keep[open_]]
-        if len(rest):
-            keep[rest] = self._joined_bound(queries, qi[rest], ci[rest]) >= floor - _EPSILON
-        return keep
+            token[short] = joined[short] = self._exact.equal(queries, qi[short], ci[short])
+        bounded = np.flatnonzero(~always & ~short)
+        if len(bounded):
+            token[bounded] = self._token_bound(queries, qi[bounded], ci[bounded]) >= floor / 100.0 - _EPSILON
+            joined[bounded] = self._joined_bound(queries, qi[bounded], ci[bounded], floor) >= floor - _EPSILON
+        return token, joined
 
     def _token_bound(self, queries: Sequence[NameForm], qi: np.ndarray, ci: np.ndarray) -> np.ndarray:
         size = max(len(self._total), 1)
@@ -286,7 +290,28 @@ class PairBounds:
             bound = np.where(paired > 0, paired / (paired + left), 0.0)
         return bound
 
-    def _joined_bound(self, queries: Sequence[NameForm], qi: np.ndarray, ci: np.ndarray) -> np.ndarray:
+    def _joined_bound(self, queries: Sequence[NameForm], qi: np.ndarray, ci: np.ndarray, floor: float) -> np.ndarray:
+        """Upper bound of the joined view; pairs whose lengths alone keep them under `floor` get that bound."""
+        q_lengths = np.array([len(q.compact) for q in queries], dtype=np.int64)
+        q_key_lengths = np.array([len("".join(q.keys)) for q in queries], dtype=np.int64)
+        bound = self._length_bound(q_lengths[qi], q_key_lengths[qi], self._length[ci], self._key_length[ci])
+        near = np.flatnonzero(bound >= floor - _EPSILON)  # letters are counted for these only
+        if len(near):
+            bound[near] = self._letters_bound(queries, qi[near], ci[near])
+        return bound
+
+    @staticmethod
+    def _length_bound(q_length: np.ndarray, q_key_length: np.ndarray, c_length: np.ndarray,
+                      c_key_length: np.ndarray) -> np.ndarray:
+        """The joined bound from lengths only: an Indel ratio is at most 2 min(la, lb) / (la + lb)."""
+        ratio = 200.0 * np.minimum(q_length, c_length) / np.maximum(q_length + c_length, 1)
+        key_ratio = 200.0 * np.minimum(q_key_length, c_key_length) / np.maximum(q_key_length + c_key_length, 1)
+        bound = np.maximum(JOINED_FACTOR * ratio, KEY_MATCH * JOINED_FACTOR * key_ratio)
+        bound = np.where(q_length == c_length, 100.0, bound)  # maybe the same letters
+        one_edit = (np.abs(q_length - c_length) <= 1) & (np.minimum(q_length, c_length) >= ONE_EDIT_MIN_LEN)
+        return np.where(one_edit, np.maximum(bound, ONE_EDIT), bound)
+
+    def _letters_bound(self, queries: Sequence[NameForm], qi: np.ndarray, ci: np.ndarray) -> np.ndarray:
         q_length = np.array([len(q.compact) for q in queries], dtype=np.int64)[qi]
         q_key_length = np.array([len("".join(q.keys)) for q in queries], dtype=np.int64)[qi]
         c_length, c_key_length = self._length[ci], self._key_length[ci]

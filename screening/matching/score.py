@@ -413,23 +413,33 @@ class BatchScorer:
         return self.views_many([query], np.zeros(len(positions), dtype=np.int32), positions, person)
 
     def views_many(self, queries: Sequence[NameForm], query: np.ndarray, positions: np.ndarray,
-                   person: bool) -> np.ndarray:
-        """max(token view, joined view) of each pair (queries[query[k]], list name positions[k])."""
+                   person: bool, token: np.ndarray | None = None, joined: np.ndarray | None = None) -> np.ndarray:
+        """max(token view, joined view) of each pair (queries[query[k]], list name positions[k]).
+
+        `token` and `joined`, when given, say per pair which views to compute: a view left out counts 0
+        (PairBounds.possible() knows which views of a pair cannot reach the floor).
+        """
         out = np.zeros(len(positions))
         if len(positions) == 0:
             return out
+        token = np.ones(len(positions), dtype=bool) if token is None else token
+        joined = np.ones(len(positions), dtype=bool) if joined is None else joined
         batch = _Queries.of(queries)
+        tokens = np.flatnonzero(token)
         q_width = batch.tokens.shape[1]
-        cells = q_width * self.count[positions].clip(min=1)
+        cells = q_width * self.count[positions[tokens]].clip(min=1)
         start = 0
-        while start < len(positions):  # chunks of at most MAX_CELLS token-pair cells
+        while start < len(tokens):  # chunks of at most MAX_CELLS token-pair cells
             stop = start + max(1, int(np.searchsorted(np.cumsum(cells[start:]), MAX_CELLS)))
-            chunk = slice(start, min(stop, len(positions)))
-            out[chunk] = self._views(batch, query[chunk], positions[chunk], person)
-            start = chunk.stop
+            chunk = tokens[start:stop]
+            out[chunk] = 100.0 * self._token_view(batch, query[chunk], positions[chunk], person)
+            start = stop
+        joins = np.flatnonzero(joined)
+        if len(joins):
+            out[joins] = np.maximum(out[joins], self._joined(batch, query[joins], positions[joins]))
         return out
 
-    def _views(self, batch: _Queries, qi: np.ndarray, ci: np.ndarray, person: bool) -> np.ndarray:
+    def _token_view(self, batch: _Queries, qi: np.ndarray, ci: np.ndarray, person: bool) -> np.ndarray:
         width = int(self.count[ci].max())
         a = batch.tokens[qi]  # [P, M]
         b = self.tokens[ci, :width]  # [P, L]
@@ -444,8 +454,7 @@ class BatchScorer:
         value = np.where(generic, agreed[inverse], np.where(with_bones, bones[inverse], plain[inverse]))
         table = np.zeros(cells.shape)
         table[pair, i, j] = value
-        tokens_view = self._assign(batch, qi, ci, table, b >= 0, person)
-        return np.maximum(100.0 * tokens_view, self._joined(batch, qi, ci))
+        return self._assign(batch, qi, ci, table, b >= 0, person)
 
     def _token_sims(self, batch: _Queries, q: np.ndarray, v: np.ndarray, person: bool) -> tuple[np.ndarray, ...]:
         """token_similarity() of the (query word q[k], list word v[k]) pairs: plain, exact-only, abjad."""
