@@ -1,10 +1,14 @@
 """The pair bounds never drop a pair that could score: every bound is at least the view it bounds."""
 
+import random
+
 import numpy as np
 import pytest
+from rapidfuzz import process
+from rapidfuzz.distance import OSA
 
-from screening.matching.normalize import normalize_name
-from screening.matching.score import compare
+from screening.matching.normalize import normalize_name, token_key
+from screening.matching.score import KEY_EDIT_FACTOR, LENGTH_RATIO, TOKEN_FLOOR, compare
 from tests.matching_support import dprk_entries, full_index, perturbations
 
 SUPPLIERS = [
@@ -57,3 +61,57 @@ def test_bounds_keep_every_pair_the_scorer_would_keep(floor: float) -> None:
         dropped += int((~keep).sum())
     assert checked > 100  # the check saw real hits
     assert dropped > checked  # and the bounds do drop pairs (else they would be pointless)
+
+
+def _edited(word: str, seed: int) -> list[str]:
+    """One and two edits of a word (substitution, insertion, deletion, swap of neighbours), chosen by seed."""
+    rng = random.Random(seed)
+    letters = "abcdefghijklmnopqrstuvwxyz"
+
+    def edit(text: str) -> str:
+        at = rng.randrange(len(text))
+        match rng.randrange(4):
+            case 0:
+                return text[:at] + rng.choice(letters) + text[at + 1:]
+            case 1:
+                return text[:at] + rng.choice(letters) + text[at:]
+            case 2:
+                return text[:at] + text[at + 1:] if len(text) > 2 else text
+            case _:
+                return text[:at] + text[at + 1:at + 2] + text[at] + text[at + 2:] if at + 1 < len(text) else text
+
+    once = edit(word)
+    return [once, edit(once)]
+
+
+def test_word_links_find_every_list_word_within_the_token_floor() -> None:
+    """WordLinks' length windows and bit-set tests lose no list word that token_similarity() could pair:
+    checked against rapidfuzz's exhaustive cdist over the whole list vocabulary, for list words with one and
+    two edits (OSA, and OSA on romanisation keys, as score.token_similarity measures them)."""
+    index = full_index()
+    for part in index._partitions:
+        links = part.bounds.links
+        vocabulary = part.scorer.vocab.tolist()
+        keys = part.scorer.vocab_keys.tolist()
+        lengths = np.array([len(w) for w in vocabulary])
+        holders: dict[int, set[int]] = {}
+        for name, vocab_id in zip(*np.nonzero(part.scorer.tokens >= 0)):
+            holders.setdefault(int(part.scorer.tokens[name, vocab_id]), set()).add(int(name))
+        rng = random.Random(7)
+        words = sorted({edited for word in rng.sample([w for w in vocabulary if len(w) > 3], 150)
+                        for edited in _edited(word, rng.randrange(1 << 30)) if len(edited) > 1})
+        word_keys = [token_key(w) for w in words]
+        raw = process.cdist(words, vocabulary, scorer=OSA.normalized_similarity, workers=-1)
+        keyed = process.cdist(word_keys, keys, scorer=OSA.normalized_similarity, workers=-1)
+        linked = 0
+        for row, word in enumerate(words):
+            length = len(word)
+            ratio_ok = np.minimum(lengths, length) >= LENGTH_RATIO * np.maximum(lengths, length) - 1e-9
+            numbers = np.array([k.isdigit() for k in keys]) | word_keys[row].isdigit()
+            close = (raw[row] >= TOKEN_FLOOR - 1e-9) | (KEY_EDIT_FACTOR * keyed[row] >= TOKEN_FLOOR - 1e-9)
+            expected = np.flatnonzero(close & ratio_ok & ~numbers)
+            found = set(links.names(word).tolist())
+            for vocab_id in expected.tolist():
+                assert holders[vocab_id] <= found, (word, vocabulary[vocab_id])
+            linked += len(expected)
+        assert linked > len(words)  # the edited words do meet list words

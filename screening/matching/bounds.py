@@ -66,6 +66,17 @@ def _mask(text: str) -> int:
     return bits
 
 
+def _bigrams(text: str) -> int:
+    """64-bit hashed set of the letter pairs of ^text$. One edit (OSA: an insertion, deletion, substitution
+    or swap of neighbours) takes out at most three pairs and brings in at most three; hashing can only hide
+    differences, so two texts e edits apart differ in at most 6e bits."""
+    padded = f"^{text}$"
+    bits = 0
+    for a, b in zip(padded, padded[1:]):
+        bits |= 1 << ((ord(a) * 7919 + ord(b)) % 64)
+    return bits
+
+
 def _counts(texts: Sequence[str]) -> np.ndarray:
     """Letter counts of each text, [len(texts), 37] uint16."""
     out = np.zeros((len(texts), _OTHER + 1), dtype=np.uint16)
@@ -75,29 +86,68 @@ def _counts(texts: Sequence[str]) -> np.ndarray:
     return out
 
 
+class _Vocabulary:
+    """The list vocabulary sorted by the length of one spelling (the words, or their romanisation keys),
+    with bit sets of the letters and letter pairs of that spelling, so that the words within a few edits of
+    a query word are found among one slice of similar lengths by a few numpy operations."""
+
+    def __init__(self, spellings: list[str], words: list[str]) -> None:
+        lengths = np.array([len(s) for s in spellings], dtype=np.int32)
+        self.order = np.argsort(lengths, kind="stable")
+        self.spellings = np.array(spellings, dtype=object)[self.order]
+        self.lengths = lengths[self.order]
+        self.word_lengths = np.array([len(w) for w in words], dtype=np.int32)[self.order]
+        self.letters = np.array([_mask(s) for s in spellings], dtype=np.uint64)[self.order]
+        self.pairs = np.array([_bigrams(s) for s in spellings], dtype=np.uint64)[self.order]
+
+    def near(self, spellings: list[str], word_length: int, edits_per_letter: float) -> tuple[np.ndarray, np.ndarray]:
+        """(row in `spellings`, vocabulary id) of every vocabulary spelling that may be within
+        floor(edits_per_letter * longer length) edits of one of `spellings` (all of one length), and whose word
+        is of a length LENGTH_RATIO allows against `word_length`."""
+        length = len(spellings[0])
+        low = length - int(np.floor(edits_per_letter * length + _EPSILON))
+        high = int(np.ceil(length / (1.0 - edits_per_letter))) + 1
+        start, stop = (int(i) for i in np.searchsorted(self.lengths, [low, high + 1]))
+        if start >= stop:
+            return np.empty(0, dtype=np.int64), np.empty(0, dtype=np.int64)
+        lengths = self.lengths[start:stop]
+        edits = np.floor(edits_per_letter * np.maximum(lengths, length) + _EPSILON)
+        word_lengths = self.word_lengths[start:stop]
+        fits = ((np.abs(lengths - length) <= edits)
+                & (np.minimum(word_lengths, word_length) >= LENGTH_RATIO * np.maximum(word_lengths, word_length)
+                   - _EPSILON))
+        columns = np.flatnonzero(fits)
+        if not len(columns):
+            return np.empty(0, dtype=np.int64), np.empty(0, dtype=np.int64)
+        edits = edits[columns][None, :]
+        letters = np.bitwise_count(self.letters[start + columns][None, :]
+                                   ^ np.array([_mask(s) for s in spellings], dtype=np.uint64)[:, None])
+        pairs = np.bitwise_count(self.pairs[start + columns][None, :]
+                                 ^ np.array([_bigrams(s) for s in spellings], dtype=np.uint64)[:, None])
+        # An edit changes at most two letters of the set and six letter pairs.
+        row, column = np.nonzero((letters <= 2 * edits) & (pairs <= 6 * edits))
+        return row, self.order[start + columns[column]]
+
+
 class WordLinks:
     """For a query word, the list names (positions) holding a word that token_similarity() may pair with it.
 
     A word pairs only with a word of similar length (LENGTH_RATIO) within TOKEN_FLOOR of edits, itself or by
-    romanisation key (score.token_similarity). One edit changes at most two letters of a word's letter set,
-    so a bit-set test finds every such word among the list vocabulary in one numpy pass, and rapidfuzz then
-    confirms the few it lets through. Results are cached per word: supplier files reuse words a lot.
+    romanisation key (score.token_similarity). One edit changes the length by at most one, at most two letters
+    of a word's letter set and six of its letter pairs, so bit-set tests find every such word among the list
+    words of similar length (and, separately, among the keys of similar length), and rapidfuzz then confirms
+    the few they let through. Results are cached per word: supplier files reuse words a lot.
     """
 
     def __init__(self, scorer: BatchScorer, person: bool) -> None:
         self.person = person
         words: list[str] = scorer.vocab.tolist()
         keys: list[str] = scorer.vocab_keys.tolist()
-        # Sorted by length, so the words a word may pair with (LENGTH_RATIO) are one slice.
-        order = np.argsort(np.array([len(w) for w in words], dtype=np.int32), kind="stable")
-        self._order = order
-        self._words = np.array(words, dtype=object)[order]
-        self._keys = np.array(keys, dtype=object)[order]
-        self._lengths = np.array([len(w) for w in words], dtype=np.int32)[order]
-        self._key_lengths = np.array([len(k) for k in keys], dtype=np.int32)[order]
-        self._masks = np.array([_mask(w) for w in words], dtype=np.uint64)[order]
-        self._key_masks = np.array([_mask(k) for k in keys], dtype=np.uint64)[order]
-        self._digit = np.array([k.isdigit() for k in keys], dtype=bool)[order]
+        self._words = np.array(words, dtype=object)
+        self._keys = np.array(keys, dtype=object)
+        self._by_words = _Vocabulary(words, words)
+        self._by_keys = _Vocabulary(keys, words)
+        self._digit = np.array([k.isdigit() for k in keys], dtype=bool)
         self._by_word = {w: i for i, w in enumerate(words)}
         self._by_key: dict[str, list[int]] = {}
         for i, key in enumerate(keys):
@@ -129,12 +179,12 @@ class WordLinks:
         for length, group in by_length.items():
             for at in range(0, len(group), PREFETCH_BATCH):
                 chunk = group[at:at + PREFETCH_BATCH]
-                for word, similar in zip(chunk, self._similar(length, chunk)):
+                for word, similar in zip(chunk, self._similar(chunk)):
                     parts = [self._postings[self._starts[i]:self._starts[i + 1]] for i in sorted(similar)]
                     self._cache[word] = np.unique(np.concatenate(parts)) if parts else np.empty(0, dtype=np.int32)
 
-    def _similar(self, length: int, words: list[str]) -> list[set[int]]:
-        """Vocabulary ids that may pair with each of `words` (all of `length` letters)."""
+    def _similar(self, words: list[str]) -> list[set[int]]:
+        """Vocabulary ids that may pair with each of `words` (all of one length)."""
         keys = [token_key(w) for w in words]
         similar: list[set[int]] = []
         for word, key in zip(words, keys):
@@ -143,36 +193,31 @@ class WordLinks:
             if self.person and word[:1] in self._by_word:
                 same.add(self._by_word[word[:1]])  # a listed initial pairs with any name of that first letter
             similar.append(same)
-        low = max(2, int(np.ceil(LENGTH_RATIO * length - _EPSILON)))  # one-letter words: initials, above
-        high = int(np.floor(length / LENGTH_RATIO + _EPSILON))
-        start, stop = (int(i) for i in np.searchsorted(self._lengths, [low, high + 1]))
-        if start >= stop:
-            return similar
-        raw_edits = np.floor(_RAW_EDITS * np.maximum(self._lengths[start:stop], length) + _EPSILON)
-        key_lengths = np.array([len(k) for k in keys], dtype=np.int32)[:, None]
-        key_edits = np.floor(_KEY_EDITS * np.maximum(self._key_lengths[start:stop][None, :], key_lengths) + _EPSILON)
-        masks = np.array([_mask(w) for w in words], dtype=np.uint64)[:, None]
-        key_masks = np.array([_mask(k) for k in keys], dtype=np.uint64)[:, None]
-        letters = np.bitwise_count(self._masks[start:stop][None, :] ^ masks)
-        key_letters = np.bitwise_count(self._key_masks[start:stop][None, :] ^ key_masks)
-        # An edit changes at most two letters of the set and the length by at most one.
-        raw_possible = (letters <= 2 * raw_edits[None, :]) & (np.abs(self._lengths[start:stop] - length)
-                                                               <= raw_edits)[None, :]
-        key_possible = (key_letters <= 2 * key_edits) & (np.abs(self._key_lengths[start:stop][None, :]
-                                                                - key_lengths) <= key_edits)
-        maybe = ~self._digit[start:stop][None, :] & (raw_possible | key_possible)
-        maybe[[k.isdigit() for k in keys], :] = False  # numbers pair only when equal
-        row, column = np.nonzero(maybe)
-        if len(row):
-            vocab = start + column
-            raw = process.cpdist([words[i] for i in row.tolist()], self._words[vocab].tolist(),
-                                 scorer=OSA.normalized_similarity)
-            keyed = process.cpdist([keys[i] for i in row.tolist()], self._keys[vocab].tolist(),
-                                   scorer=OSA.normalized_similarity)
-            close = (raw >= TOKEN_FLOOR - _EPSILON) | (KEY_EDIT_FACTOR * keyed >= TOKEN_FLOOR - _EPSILON)
-            for i, j in zip(row[close].tolist(), self._order[vocab[close]].tolist()):
-                similar[i].add(j)
+        numbers = [w.isdigit() or k.isdigit() for w, k in zip(words, keys)]  # numbers pair only when equal
+        self._confirm(similar, words, words, numbers, self._by_words, self._words, _RAW_EDITS, 1.0)
+        by_key_length: dict[int, list[int]] = {}
+        for i, key in enumerate(keys):
+            if key:
+                by_key_length.setdefault(len(key), []).append(i)
+        for group in by_key_length.values():
+            self._confirm([similar[i] for i in group], [keys[i] for i in group], [words[i] for i in group],
+                          [numbers[i] for i in group], self._by_keys, self._keys, _KEY_EDITS, KEY_EDIT_FACTOR)
         return similar
+
+    def _confirm(self, similar: list[set[int]], spellings: list[str], words: list[str], numbers: list[bool],
+                 vocabulary: _Vocabulary, vocab_spellings: np.ndarray, edits_per_letter: float,
+                 factor: float) -> None:
+        """Add to similar[i] the vocabulary ids whose spelling is close enough to spellings[i]."""
+        row, vocab = vocabulary.near(spellings, len(words[0]), edits_per_letter)
+        keep = ~self._digit[vocab] & ~np.array(numbers, dtype=bool)[row]
+        row, vocab = row[keep], vocab[keep]
+        if not len(row):
+            return
+        sims = process.cpdist([spellings[i] for i in row.tolist()], vocab_spellings[vocab].tolist(),
+                              scorer=OSA.normalized_similarity)
+        close = factor * sims >= TOKEN_FLOOR - _EPSILON
+        for i, j in zip(row[close].tolist(), vocab[close].tolist()):
+            similar[i].add(j)
 
 
 class _ExactForms:
