@@ -8,7 +8,8 @@ For each size, in one run:
   1. supplier masters from bench/suppliers.py (deterministic; cached in --data, reused across runs);
   2. a list store with OFAC SDN, OFAC consolidated and the UN 1718 list from ../shared/data (imported once);
   3. `screening screen INPUT --lists STORE --out report.<fmt>` in a fresh process: seconds, rows per second,
-     peak RSS (ru_maxrss of the screening process and its workers);
+     peak RSS (ru_maxrss: the largest process) and the peak of the summed PSS of the process and its workers
+     (its real footprint: forked workers share the parent's pages, which their RSS counts again);
   4. the naive method on a sample of rows: rapidfuzz.process.cdist of every sampled name against every list
      name and alias (with default_process, cutoff at the tool's threshold), on all cores, extrapolated to all
      rows, once per rapidfuzz scorer: fuzz.ratio (cdist's default, the fastest), token_sort_ratio, and on a
@@ -28,6 +29,7 @@ import os
 import random
 import subprocess
 import sys
+import threading
 import time
 from pathlib import Path
 
@@ -82,18 +84,64 @@ def ensure_input(folder: Path, rows: int, kind: str) -> Path:
     return path
 
 
-def run_screen(path: Path, out: Path, store: Path, rules: list[str]) -> tuple[float, int]:
-    """Seconds and peak RSS (bytes) of one `screening screen` process."""
+def run_screen(path: Path, out: Path, store: Path, rules: list[str]) -> tuple[float, int, int]:
+    """Seconds, peak RSS of the largest process, and peak PSS of the whole process tree (bytes) of one
+    `screening screen` run.
+
+    The forked workers map the parent's pages, so each one's RSS counts memory they share; PSS shares each
+    page among the processes mapping it, and its sum over the tree is the run's real footprint.
+    """
     command = [*screening_command(), "screen", str(path), "--lists", str(store), "--out", str(out),
                *(f"--rules={r}" for r in rules)]
     started = time.perf_counter()
-    done = subprocess.run([sys.executable, "-c", _MEASURE, *command], env=environment(), capture_output=True,
-                          text=True)
+    process = subprocess.Popen([sys.executable, "-c", _MEASURE, *command], env=environment(),
+                               stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    peak_pss = 0
+    done = threading.Event()
+
+    def sample() -> None:
+        nonlocal peak_pss
+        while not done.wait(0.25):
+            peak_pss = max(peak_pss, tree_pss(process.pid))
+
+    sampler = threading.Thread(target=sample, daemon=True)
+    sampler.start()
+    stdout, stderr = process.communicate()
+    done.set()
+    sampler.join()
     seconds = time.perf_counter() - started
-    if done.returncode not in (0, 1):
-        raise SystemExit(f"screening failed: {done.stderr.strip()}")
-    peak_kib = int(done.stderr.rsplit("maxrss_kib", 1)[1].split()[0])
-    return seconds, peak_kib * 1024
+    if process.returncode not in (0, 1):
+        raise SystemExit(f"screening failed: {stderr.strip()}")
+    peak_kib = int(stderr.rsplit("maxrss_kib", 1)[1].split()[0])
+    return seconds, peak_kib * 1024, peak_pss
+
+
+def tree_pss(root: int) -> int:
+    """Sum of the proportional set size (bytes) of `root` and its descendants (Linux; 0 elsewhere)."""
+    parents: dict[int, int] = {}
+    for stat in Path("/proc").glob("[0-9]*/stat"):
+        try:
+            fields = stat.read_text().rsplit(")", 1)[1].split()
+        except OSError:
+            continue
+        parents[int(stat.parent.name)] = int(fields[1])
+    tree, grew = {root}, True
+    while grew:
+        grew = False
+        for pid, parent in parents.items():
+            if parent in tree and pid not in tree:
+                tree.add(pid)
+                grew = True
+    total = 0
+    for pid in tree:
+        try:
+            rollup = Path(f"/proc/{pid}/smaps_rollup").read_text()
+        except OSError:
+            continue
+        for line in rollup.splitlines():
+            if line.startswith("Pss:"):
+                total += int(line.split()[1]) * 1024
+    return total
 
 
 def flagged_by_lists(report: Path) -> dict[int, str]:
@@ -205,9 +253,10 @@ def main() -> None:
     for count in args.rows:
         path = ensure_input(args.data, count, args.input)
         report = args.data / f"report-{count}-{args.input}.{args.output}"
-        seconds, peak = run_screen(path, report, store, args.rules)
+        seconds, peak, pss = run_screen(path, report, store, args.rules)
         result = {"rows": count, "input": args.input, "output": args.output, "seconds": round(seconds, 1),
-                  "rows_per_second": round(count / seconds), "peak_rss_mb": round(peak / 2**20)}
+                  "rows_per_second": round(count / seconds), "peak_rss_mb": round(peak / 2**20),
+                  "peak_pss_total_mb": round(pss / 2**20)}
         if args.naive_sample:
             rows = list(suppliers.generate(count))
             rng = random.Random(count)
@@ -250,10 +299,11 @@ def main() -> None:
         print(json.dumps(result), file=sys.stderr)
 
     print(f"cores: {os.cpu_count()}")
-    print(f"{'rows':>9} {'in':>5} {'out':>5} {'seconds':>8} {'rows/s':>8} {'peak MB':>8} {'ours us/name':>13}")
+    print(f"{'rows':>9} {'in':>5} {'out':>5} {'seconds':>8} {'rows/s':>8} {'max RSS MB':>11} {'tree PSS MB':>12} "
+          f"{'ours us/name':>13}")
     for r in results:
         print(f"{r['rows']:>9} {r['input']:>5} {r['output']:>5} {r['seconds']:>8} {r['rows_per_second']:>8} "
-              f"{r['peak_rss_mb']:>8} {r.get('ours_matching_us_per_name', '-'):>13}")
+              f"{r['peak_rss_mb']:>11} {r['peak_pss_total_mb']:>12} {r.get('ours_matching_us_per_name', '-'):>13}")
     print(f"\n{'rows':>9} {'naive scorer':>17} {'sample':>7} {'us/name':>8} {'extrap. s':>10} {'match x':>8} "
           f"{'end-to-end x':>13} {'hits ours/naive':>16}")
     for r in results:

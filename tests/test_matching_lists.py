@@ -118,3 +118,32 @@ def test_vietnamese_legal_forms_still_match_the_listed_firm() -> None:
     found = full_index().search("Công ty TNHH Thịnh Cường", country="VN")
     assert found and "THINH CUONG" in found[0].entry.name
     assert any("legal form" in note for note in found[0].explanation)
+
+
+def test_background_scoring_on_workers_equals_scoring_here(monkeypatch: pytest.MonkeyPatch) -> None:
+    """start_scoring() on two forked workers gives the hits search() finds in this process, even when a
+    worker's own cache fills up and is cleared in the middle of a task (a bug once lost names that way)."""
+    from screening.matching import lists
+
+    entries = dprk_entries()
+    names = [listed.name for entry in entries[:150] for listed in entry.names[:2]]
+    names += [f"Ordinary Supplier {n} Trading Co" for n in range(600)] + ["Korea Tangun Trading"]
+    monkeypatch.setenv("SCREENING_WORKERS", "2")
+    monkeypatch.setattr(lists, "PARALLEL_MIN_NAMES", 10)
+    monkeypatch.setattr(lists, "PARALLEL_BATCHES", 400)
+    monkeypatch.setattr(lists, "BATCH", 64)
+    monkeypatch.setattr(lists, "QUERY_CACHE", 150)  # a worker clears its cache inside every task
+    floor = DEFAULT_THRESHOLD - lists.COUNTRY_MATCH_BONUS
+    background = ListIndex(entries)
+    try:
+        background.start_scoring(names, floor)
+        background.wait()
+        assert background._pool is not None  # the workers did the scoring
+        prescored = {name: background._prescored[name][1] for name in names}
+    finally:
+        background.close()
+    here = ListIndex(entries)
+    monkeypatch.setenv("SCREENING_WORKERS", "1")
+    expected = {name: here._scored(name, floor) for name in names}
+    assert prescored == expected
+    assert sum(1 for hits in expected.values() if hits) > 100  # list names do hit

@@ -284,9 +284,36 @@ class PairBounds:
             token[short] = joined[short] = self._exact.equal(queries, qi[short], ci[short])
         bounded = np.flatnonzero(~always & ~short)
         if len(bounded):
-            token[bounded] = self._token_bound(queries, qi[bounded], ci[bounded]) >= floor / 100.0 - _EPSILON
+            token[bounded] = False
+            hopeful = bounded[self._token_hope(queries, floor)[qi[bounded]]]
+            if len(hopeful):
+                token[hopeful] = self._token_bound(queries, qi[hopeful], ci[hopeful]) >= floor / 100.0 - _EPSILON
             joined[bounded] = self._joined_bound(queries, qi[bounded], ci[bounded], floor) >= floor - _EPSILON
         return token, joined
+
+    def _token_hope(self, queries: Sequence[NameForm], floor: float) -> np.ndarray:
+        """Per query: may its token view reach `floor` against the best list name one could imagine?
+
+        That name would pair every query word that pairs with any list word (WordLinks) and have no other
+        word: (A + n) / (A + n + left), A the weight of those n words (light words and initials assumed to
+        pair), left the rest of the query's weight, discounted as an omission when three words or more pair.
+        A supplier name read as a person ('Dandong Yishun Steel Group') usually has no hope against persons.
+        """
+        self.links.prefetch(t for q in queries for t, m in zip(q.tokens, q.minor) if not m or all(q.minor))
+        hope = np.zeros(len(queries), dtype=bool)
+        for n, query in enumerate(queries):
+            weights = _weights(query)
+            linked, count = 0.0, 0
+            for token, weight in zip(query.tokens, weights):
+                if weight < 1.0 or len(token) == 1 or len(self.links.names(token)):
+                    linked += weight
+                    count += 1
+            left = sum(weights) - linked
+            if count >= OMISSION_MIN_TOKENS and not query.syllabic:
+                left *= OMISSION_WEIGHT
+            paired = linked + count
+            hope[n] = paired > 0 and paired / (paired + left) >= floor / 100.0 - _EPSILON
+        return hope
 
     def _token_bound(self, queries: Sequence[NameForm], qi: np.ndarray, ci: np.ndarray) -> np.ndarray:
         size = max(len(self._total), 1)
@@ -294,8 +321,8 @@ class PairBounds:
         assumed_count = np.zeros(len(queries), dtype=np.int64)
         keys: list[np.ndarray] = []
         weights: list[float] = []
-        self.links.prefetch(t for q in queries for t, m in zip(q.tokens, q.minor) if not m or all(q.minor))
-        for n, query in enumerate(queries):
+        for n in np.unique(qi).tolist():  # the queries with pairs here
+            query = queries[n]
             for token, weight in zip(query.tokens, _weights(query)):
                 if weight < 1.0 or len(token) == 1:  # light words and initials: assume they pair
                     assumed_weight[n] += weight

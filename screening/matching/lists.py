@@ -226,7 +226,9 @@ class ListIndex:
             for position, hits in found:
                 self._prescored[task[position]] = (floor, hits)
 
-    def _score_here(self, todo: list[str], floor: float) -> None:
+    def _score_here(self, todo: list[str], floor: float) -> dict[str, _Hits]:
+        """Score `todo` in this process, cache the results, and return the hits of the names that have any."""
+        with_hits: dict[str, _Hits] = {}
         for start in range(0, len(todo), BATCH):
             batch = todo[start:start + BATCH]
             found: dict[str, list[tuple[int, int, int, float]]] = {n: [] for n in batch}
@@ -266,6 +268,9 @@ class ListIndex:
                 self._cache.clear()
             for name, hits in found.items():
                 self._cache[name] = (floor, tuple(hits))
+                if hits:
+                    with_hits[name] = self._cache[name][1]
+        return with_hits
 
     def _scored(self, name: str, floor: float) -> tuple[tuple[int, int, int, float], ...]:
         """(partition, form position, entry position, name score) of every candidate scoring `floor` or more."""
@@ -366,8 +371,8 @@ def _score_task(task: tuple[list[str], float]) -> list[tuple[int, _Hits]]:
     names, floor = task
     index = _FORKED
     assert index is not None, "worker started without an index"
-    index._score_here(names, floor)
-    return [(position, index._cache[name][1]) for position, name in enumerate(names) if index._cache[name][1]]
+    found = index._score_here(names, floor)  # not read back from the cache: it may be cleared meanwhile
+    return [(position, found[name]) for position, name in enumerate(names) if name in found]
 
 
 def _ignore_interrupts() -> None:
