@@ -6,6 +6,7 @@ never reach back into the engine.
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 import os
 from enum import IntEnum
@@ -193,13 +194,13 @@ class Suppression:
     reason: str
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)  # slots: a million rows, no __dict__ each
 class RowResult:
     input: str
     sheet: str
     row: int
     table: int  # index into ScreeningResult.tables, to line `cells` up with headers
-    fields: dict[str, str]  # canonical fields mapped for this row's sheet (value "" when empty)
+    fields: Mapping[str, str]  # canonical fields mapped for this row's sheet (value "" when empty); RowFields in a run
     cells: tuple[str, ...]
     score: int
     band: Band

@@ -13,9 +13,10 @@ from screening.engine import CompiledRule, compile_packs, evaluate
 from screening.engine.links import collect_links
 from screening.engine.lists import ListCatalog
 from screening.fields import FIELDS
+from screening.gcpause import gc_paused
 from screening.intake import read_inputs
 from screening.lists.model import ListEntry
-from screening.model import Band, Hit, Intake, ListInfo, Manifest, PackInfo, RowResult, ScreeningResult, Source
+from screening.model import Band, Hit, Intake, ListInfo, Manifest, PackInfo, RowResult, ScreeningResult, Source, Table
 from screening.rulepacks import RulePack, load_packs
 from screening.rulepacks.schema import Thresholds
 from screening.scoring import pack_score, row_score
@@ -134,38 +135,56 @@ def _row_results(
 ) -> list[RowResult]:
     """One RowResult per intake record, in input order.
 
-    A million rows make this a hot loop: the columns are walked together, each table's mapped fields
-    are worked out once, and a row's score is computed once per distinct set of fired rules.
+    A million rows make this a hot loop: a row's fields are a view of its cells (one field -> column map
+    per sheet), and rows with the same hits (the same Hit objects: rules share them per distinct cell
+    value) share one hits tuple and one score.
     """
+    from screening.rowfields import RowFields
+
     records = intake.records
-    mapped = [tuple(f for f in FIELDS if f in set(table.fields)) for table in intake.tables]
-    field_columns = {f: records[f].tolist() for f in FIELDS if any(f in m for m in mapped)}
+    columns = [_field_columns(table) for table in intake.tables]
+    combos: dict[tuple[int, ...], tuple[tuple[Hit, ...], int, Band]] = {}
     scores: dict[tuple[tuple[int, int], ...], tuple[int, Band]] = {}
+    clear = row_score(())
     rows: list[RowResult] = []
     provenance = zip(records["input"].tolist(), records["sheet"].tolist(), records["row"].tolist(),
                      records["table"].tolist(), records["cells"].tolist(), hits_per_row)
-    for i, (input_name, sheet, number, table, cells, row_hits) in enumerate(provenance):
-        key = tuple((id(compiled_rule), hit.weight) for compiled_rule, hit in row_hits)
-        scored = scores.get(key)
-        if scored is None:
-            per_pack: dict[str, list[tuple[int, str | None]]] = {}
-            for compiled_rule, hit in row_hits:
-                per_pack.setdefault(compiled_rule.pack.id, []).append((hit.weight, compiled_rule.rule.band))
-            scored = scores[key] = row_score(pack_score(fired, thresholds[pack_id]) for pack_id, fired in per_pack.items())
-        rows.append(
-            RowResult(
-                input=input_name,
-                sheet=sheet,
-                row=int(number),
-                table=int(table),
-                fields={f: field_columns[f][i] for f in mapped[table]},
-                cells=cells if type(cells) is tuple else tuple(cells),
-                score=scored[0],
-                band=scored[1],
-                hits=tuple(hit for _, hit in row_hits),
-            )
-        )
+    with gc_paused():  # a million new objects, none cyclic: collections would only rescan the rows
+        for input_name, sheet, number, table, cells, row_hits in provenance:
+            if row_hits:
+                combo = tuple(map(id, row_hits))
+                found = combos.get(combo)
+                if found is None:
+                    found = combos[combo] = _scored(row_hits, scores, thresholds)
+                hits, score, band = found
+            else:
+                hits, (score, band) = (), clear
+            cells = cells if type(cells) is tuple else tuple(cells)
+            rows.append(RowResult(input_name, sheet, number, table, RowFields(columns[table], cells), cells,
+                                  score, band, hits))
     return rows
+
+
+def _field_columns(table: Table) -> dict[str, int]:
+    """field -> column of a sheet's cells, in report order (FIELDS); the last column wins, as in intake."""
+    positions = {field: column for column, field in enumerate(table.fields) if field}
+    return {f: positions[f] for f in FIELDS if f in positions}
+
+
+def _scored(
+    row_hits: list[tuple[CompiledRule, Hit]],
+    scores: dict[tuple[tuple[int, int], ...], tuple[int, Band]],
+    thresholds: Mapping[str, Thresholds],
+) -> tuple[tuple[Hit, ...], int, Band]:
+    """A row's hits, score and band; the score computed once per distinct set of fired rules and weights."""
+    key = tuple((id(compiled_rule), hit.weight) for compiled_rule, hit in row_hits)
+    scored = scores.get(key)
+    if scored is None:
+        per_pack: dict[str, list[tuple[int, str | None]]] = {}
+        for compiled_rule, hit in row_hits:
+            per_pack.setdefault(compiled_rule.pack.id, []).append((hit.weight, compiled_rule.rule.band))
+        scored = scores[key] = row_score(pack_score(fired, thresholds[pack_id]) for pack_id, fired in per_pack.items())
+    return tuple(hit for _, hit in row_hits), scored[0], scored[1]
 
 
 def pack_info(pack: RulePack) -> PackInfo:

@@ -306,10 +306,12 @@ def _folded_fields(fields: Sequence[str], probe: Probe) -> Evaluator:
 
 def _first(outcomes: Sequence[Outcome]) -> Outcome:
     """Fired where any fired; evidence from the first that fired on each row."""
+    if len(outcomes) == 1:
+        return outcomes[0]
     fired = np.logical_or.reduce([o.fired for o in outcomes])
     evidence = outcomes[0].evidence.copy()
     for other in outcomes[1:]:
-        empty = evidence == None  # noqa: E711 (elementwise on an object array)
+        empty = pd.isna(evidence)  # the rows still without evidence (in C: `== None` compares per element)
         evidence[empty] = other.evidence[empty]
     return Outcome(fired, evidence)
 
@@ -323,8 +325,17 @@ def _all_of(evaluators: Sequence[Evaluator]) -> Evaluator:
         outcomes = [e(frame) for e in evaluators]
         fired = np.logical_and.reduce([o.fired for o in outcomes])
         evidence = np.full(frame.size, None, dtype=object)
-        for row in np.flatnonzero(fired):
-            evidence[row] = join_evidence([o.evidence[row] for o in outcomes])
+        rows = np.flatnonzero(fired)
+        if len(rows):
+            # One joined evidence per distinct combination of the parts' evidence objects (a country and
+            # a sector repeat over many rows), not one per row: the same text, far fewer objects.
+            parts = [o.evidence[rows] for o in outcomes]
+            ids = np.stack([np.fromiter(map(id, part), dtype=np.int64, count=len(rows)) for part in parts], axis=1)
+            _, first, inverse = np.unique(ids, axis=0, return_index=True, return_inverse=True)
+            joined = np.empty(len(first), dtype=object)
+            for combination, row in enumerate(first.tolist()):
+                joined[combination] = join_evidence([part[row] for part in parts])
+            evidence[rows] = joined[inverse.reshape(-1)]
         return Outcome(fired, evidence)
 
     return evaluate

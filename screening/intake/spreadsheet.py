@@ -9,6 +9,7 @@ from contextlib import contextmanager
 from typing import TypeVar
 
 from python_calamine import (
+    CalamineSheet,
     CalamineWorkbook,
     PasswordError,
     SheetTypeEnum,
@@ -88,11 +89,17 @@ def _read_sheet(path: str, workbook: CalamineWorkbook, name: str, limits: Limits
     # to_python() starts at the first used cell; add the offset back so rows and columns are
     # the ones the user sees in Excel (a table under a title, starting at C4, stays at C4).
     first_row, raw.first_col = sheet.start
-    for offset, values in enumerate(_guard(path, lambda: sheet.to_python())):
+    _guard(path, lambda: _append_rows(raw, sheet, first_row))
+    return raw
+
+
+def _append_rows(raw: RawSheet, sheet: CalamineSheet, first_row: int) -> None:
+    """The sheet's non-empty rows as text, one row at a time (to_python() would hold them all twice)."""
+    rows = raw.rows
+    for offset, values in enumerate(sheet.iter_rows()):
         cells = trim_row([v.strip() if type(v) is str else cell_text(v) for v in values])  # text: the fast path
         if cells:
-            raw.rows.append((first_row + offset + 1, cells))
-    return raw
+            rows.append((first_row + offset + 1, cells))
 
 
 @contextmanager
