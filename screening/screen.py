@@ -13,7 +13,7 @@ from screening.engine import CompiledRule, compile_packs, evaluate
 from screening.engine.links import collect_links
 from screening.engine.lists import ListCatalog
 from screening.fields import FIELDS
-from screening.gcpause import gc_paused
+from screening.memory import gc_paused
 from screening.intake import read_inputs
 from screening.lists.model import ListEntry
 from screening.model import Band, Hit, Intake, ListInfo, Manifest, PackInfo, RowResult, ScreeningResult, Source, Table

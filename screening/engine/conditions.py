@@ -16,7 +16,7 @@ import pandas as pd
 from screening.countries import country_name, to_iso2
 from screening.engine.lists import ListCatalog, country_codes_of, evaluate_identifiers, evaluate_names
 from screening.engine.terms import CodeMatcher, TermMatcher, TokenIndex
-from screening.matching.names import NameIndex
+from screening.matching.names import NameIndex, NameMatch
 from screening.model import Evidence, LinkEvidence
 from screening.rulepacks.schema import (
     PLACE_FIELDS,
@@ -43,6 +43,9 @@ from screening.rulepacks.schema import (
 )
 from screening.text import fold
 
+# Distinct names matched against all of a pack's watchlists together, well under normalize_org_name's cache.
+_WATCHLIST_CHUNK = 50_000
+
 # What a probe says about one cell: (what it matched, similarity or None).
 Found = tuple[str, float | None]
 Probe = Callable[[str], Found | None]
@@ -65,6 +68,8 @@ class Frame:
         self._factorized: dict[str, tuple[np.ndarray, np.ndarray]] = {}
         self._tokens: dict[str, TokenIndex] = {}
         self._term_hits: dict[tuple[TermMatcher, str], dict[int, tuple[str, str]]] = {}
+        # Watchlist matches per (compiler, field) and (list, threshold): see Compiler._watchlist_matches.
+        self.watchlist_matches: dict[tuple[int, str], dict[tuple[str, float], list[NameMatch | None]]] = {}
 
     def factorized(self, field_name: str) -> tuple[np.ndarray, np.ndarray]:
         """(codes per row, distinct values) of a field column."""
@@ -102,6 +107,7 @@ class Compiler:
     lists: ListCatalog = field(default_factory=lambda: ListCatalog(()))
     _sectors: dict[str, tuple[TermMatcher | None, CodeMatcher]] = field(default_factory=dict)
     _indexes: dict[str, NameIndex] = field(default_factory=dict)
+    _watchlist_specs: dict[str, list[tuple[str, float]]] = field(default_factory=dict)  # field -> (list, threshold)
 
     def compile(self, condition: object) -> Evaluator:
         match condition:
@@ -166,13 +172,16 @@ class Compiler:
         watchlist = next(w for w in self.pack.watchlists if w.id == list_id)
         if list_id not in self._indexes:
             self._indexes[list_id] = NameIndex([[e.name, *e.aliases] for e in watchlist.entries])
-        index = self._indexes[list_id]
+        for name in fields:
+            specs = self._watchlist_specs.setdefault(name, [])
+            if (list_id, threshold) not in specs:
+                specs.append((list_id, threshold))
 
         def evaluate(frame: Frame) -> Outcome:
             outcomes = []
             for name in fields:
                 codes, uniques = frame.factorized(name)
-                matches = index.best([str(u) for u in uniques], threshold)
+                matches = self._watchlist_matches(frame, name, list_id, threshold)
                 found: list[Found | None] = []
                 for match in matches:
                     if match is None:
@@ -186,6 +195,27 @@ class Compiler:
 
         return evaluate
 
+
+    def _watchlist_matches(self, frame: Frame, field_name: str, list_id: str, threshold: float) -> list[NameMatch | None]:
+        """index.best() over the field's distinct values, for every watchlist searched in that field at once.
+
+        Each name is normalised once for all the pack's watchlists: the values go through every list in
+        chunks smaller than normalize_org_name's cache, so the second and third lists find each name
+        there. One list at a time over a million names would normalise every name once per list.
+        """
+        found = frame.watchlist_matches.setdefault((id(self), field_name), {})
+        if (list_id, threshold) not in found:
+            wanted = [spec for spec in self._watchlist_specs.get(field_name, []) if spec not in found]
+            if (list_id, threshold) not in wanted:
+                wanted.append((list_id, threshold))
+            queries = [str(u) for u in frame.factorized(field_name)[1]]
+            results: dict[tuple[str, float], list[NameMatch | None]] = {spec: [] for spec in wanted}
+            for start in range(0, len(queries), _WATCHLIST_CHUNK):
+                chunk = queries[start : start + _WATCHLIST_CHUNK]
+                for spec in wanted:
+                    results[spec].extend(self._indexes[spec[0]].best(chunk, spec[1]))
+            found.update(results)
+        return found[(list_id, threshold)]
 
     def _list_match(self, spec: ListMatchSpec) -> Evaluator:
         self.lists.want(spec)
@@ -322,7 +352,11 @@ def _any_of(evaluators: Sequence[Evaluator]) -> Evaluator:
 
 def _all_of(evaluators: Sequence[Evaluator]) -> Evaluator:
     def evaluate(frame: Frame) -> Outcome:
-        outcomes = [e(frame) for e in evaluators]
+        outcomes = []
+        for evaluator in evaluators:
+            outcomes.append(evaluator(frame))
+            if not outcomes[-1].fired.any():  # nothing can fire: the other parts would change nothing
+                return frame.nothing()
         fired = np.logical_and.reduce([o.fired for o in outcomes])
         evidence = np.full(frame.size, None, dtype=object)
         rows = np.flatnonzero(fired)

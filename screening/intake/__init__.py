@@ -17,6 +17,7 @@ import pandas as pd
 
 from ..errors import InputError, ReasonCode
 from ..fields import FIELD_ALIASES, FIELDS
+from ..memory import release_freed_heap
 from ..model import InputFile, Intake, RowError, Table
 from ..text import simplify
 from .delimited import read_delimited
@@ -66,7 +67,9 @@ def read_inputs(
         for table in found:
             errors.extend(table.errors)
     _check_overrides_used(overrides or {}, [s.table for s in sheets])
-    return Intake(records=_records(sheets), files=files, tables=[s.table for s in sheets], errors=errors)
+    intake = Intake(records=_records(sheets), files=files, tables=[s.table for s in sheets], errors=errors)
+    release_freed_heap()  # the workbook reader's parsed sheets, freed in C, would otherwise stay resident
+    return intake
 
 
 def _read_file(
@@ -197,26 +200,25 @@ def _quoted(headers: Sequence[str]) -> str:
 def _records(sheets: list[SheetTable]) -> pd.DataFrame:
     """Intake.records (model.py): provenance, one str column per field, then the original cells.
 
-    Built column by column in numpy (a million rows: no Python step per cell). Equal texts in a column
-    become one string object (a country or sector repeated a million times is stored once), and each
-    sheet's row tuples are released as soon as the records hold the rebuilt ones.
+    Built column by column in numpy (a million rows: no Python step per cell), without copies: the
+    readers already made equal texts one string object (tables.SharedTexts), the row tuples are the
+    sheet's own, and one array of "" serves every field a sheet lacks.
     """
     parts: dict[str, list[np.ndarray]] = {key: [] for key in ("input", "sheet", "row", "table", *FIELDS, "cells")}
     for index, sheet in enumerate(sheets):
         table, count = sheet.table, len(sheet.rows)
-        by_column = _shared_columns(sheet.rows, len(table.headers))
-        parts["input"].append(np.full(count, table.input, dtype=object))
-        parts["sheet"].append(np.full(count, table.sheet, dtype=object))
+        by_column = _columns(sheet.rows, len(table.headers))
+        parts["input"].append(_repeated(table.input, count))
+        parts["sheet"].append(_repeated(table.sheet, count))
         parts["row"].append(np.fromiter((number for number, _ in sheet.rows), dtype=np.int64, count=count))
         parts["table"].append(np.full(count, index, dtype=np.int64))
-        sheet.rows = []  # the cells live on in the records below; a million tuples less at the peak
+        parts["cells"].append(np.fromiter((cells for _, cells in sheet.rows), dtype=object, count=count))
+        sheet.rows = []  # the cells live on in the records; the (number, cells) pairs can go
         positions = {field: column for column, field in enumerate(table.fields) if field}
-        empty = np.full(count, "", dtype=object)  # one array for every field this sheet lacks
+        empty = _repeated("", count)  # one array for every field this sheet lacks
         for field in FIELDS:
             column = positions.get(field)
             parts[field].append(by_column[column] if column is not None else empty)
-        rows = zip(*(values.tolist() for values in by_column))
-        parts["cells"].append(np.fromiter(rows, dtype=object, count=count))
     # copy=False: the columns are used as built (pandas would copy every one of them otherwise).
     # Explicit dtypes: pandas 3 would otherwise pick its own string dtype (NaN for missing).
     return pd.DataFrame({
@@ -226,15 +228,19 @@ def _records(sheets: list[SheetTable]) -> pd.DataFrame:
     }, copy=False)
 
 
-def _shared_columns(rows: list[tuple[int, tuple[str, ...]]], width: int) -> list[np.ndarray]:
-    """The sheet's cells as one object array per column, equal texts sharing one string object."""
-    columns: list[np.ndarray] = []
-    for column in range(width):
-        values = np.fromiter((cells[column] for _, cells in rows), dtype=object, count=len(rows))
-        codes, uniques = pd.factorize(values, use_na_sentinel=False)
-        # A column of mostly distinct texts (names, e-mails) gains nothing: keep it as read.
-        columns.append(uniques[codes] if len(uniques) <= len(values) // 2 else values)
-    return columns
+def _columns(rows: list[tuple[int, tuple[str, ...]]], width: int) -> list[np.ndarray]:
+    """The sheet's cells as one object array per column (the readers already share equal texts)."""
+    if not rows:
+        return [np.empty(0, dtype=object) for _ in range(width)]
+    # zip(*) transposes in C: no Python step per cell.
+    return [np.fromiter(values, dtype=object, count=len(values)) for values in zip(*(cells for _, cells in rows))]
+
+
+def _repeated(text: str, count: int) -> np.ndarray:
+    """`count` references to one string (np.full would make `count` copies of it)."""
+    values = np.empty(count, dtype=object)
+    values[:] = text
+    return values
 
 
 def _joined(arrays: list[np.ndarray], dtype: type) -> np.ndarray:

@@ -12,7 +12,7 @@ from charset_normalizer import from_bytes
 
 from ..errors import InputError, ReasonCode
 from .limits import Limits
-from .tables import RawSheet, trim_row
+from .tables import RawSheet, SharedTexts, trim_row
 
 DELIMITERS = ",;\t|"
 _SAMPLE_BYTES = 512 * 1024
@@ -54,6 +54,7 @@ def read_delimited(path: str, limits: Limits) -> RawSheet:
     if csv.field_size_limit() < 4 * limits.max_cell_chars:
         csv.field_size_limit(4 * limits.max_cell_chars)  # long cells get truncated, not refused
     sheet = RawSheet(name=os.path.splitext(os.path.basename(path))[0])
+    shared = SharedTexts()  # a country repeated a million times is stored once
     number = 0
     with open(path, encoding=encoding, errors=errors, newline="") as f:
         lines = _NulFreeLines(f)
@@ -75,7 +76,7 @@ def read_delimited(path: str, limits: Limits) -> RawSheet:
                         f"file or {_SAVE_AS_UTF8}"
                     )))
                 if cells:
-                    sheet.rows.append((number, cells))
+                    sheet.rows.append((number, shared.row(cells)))
         except csv.Error as exc:
             raise InputError(
                 f"{path} row {number + 1}: not readable as CSV ({exc}); check for an unclosed quote"

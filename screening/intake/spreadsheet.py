@@ -20,7 +20,7 @@ from ..errors import InputError
 from ..text import cell_text, fold
 from .formats import Format, has_native_extension
 from .limits import Limits
-from .tables import RawSheet, trim_row
+from .tables import RawSheet, SharedTexts, trim_row
 
 T = TypeVar("T")
 
@@ -96,10 +96,11 @@ def _read_sheet(path: str, workbook: CalamineWorkbook, name: str, limits: Limits
 def _append_rows(raw: RawSheet, sheet: CalamineSheet, first_row: int) -> None:
     """The sheet's non-empty rows as text, one row at a time (to_python() would hold them all twice)."""
     rows = raw.rows
+    shared = SharedTexts()
     for offset, values in enumerate(sheet.iter_rows()):
         cells = trim_row([v.strip() if type(v) is str else cell_text(v) for v in values])  # text: the fast path
         if cells:
-            rows.append((first_row + offset + 1, cells))
+            rows.append((first_row + offset + 1, shared.row(cells)))
 
 
 @contextmanager

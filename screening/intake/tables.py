@@ -37,6 +37,28 @@ class NoNameColumn:
     headers: tuple[str, ...]
 
 
+class SharedTexts:
+    """Equal cell texts as one string object, decided as each row is read.
+
+    A supplier master repeats its countries, cities and sectors on every row: a million rows would
+    hold millions of copies. Deduplicating later frees them only after they have fragmented the heap,
+    so readers pass each row through here. The table of known texts is emptied now and then so that a
+    column of distinct names cannot grow it without bound (repeated texts come straight back).
+    """
+
+    __slots__ = ("_known",)
+    _LIMIT = 200_000
+
+    def __init__(self) -> None:
+        self._known: dict[str, str] = {}
+
+    def row(self, cells: list[str]) -> list[str]:
+        if len(self._known) > self._LIMIT:
+            self._known.clear()
+        setdefault = self._known.setdefault
+        return list(map(setdefault, cells, cells))
+
+
 def excel_column(index: int) -> str:
     """0 -> 'A', 25 -> 'Z', 26 -> 'AA': column letters as Excel shows them."""
     letters = ""
