@@ -58,17 +58,18 @@ class Stages:
               flush=True)
 
 
-def _timed_rules(rules: list[Any], per_rule: dict[str, float]) -> list[Any]:
-    """The compiled rules with evaluators that add their CPU seconds to `per_rule`."""
+def _timed_rules(rules: list[Any], per_rule: dict[str, float], grown: dict[str, float]) -> list[Any]:
+    """The compiled rules with evaluators that add their CPU seconds to `per_rule` and RSS growth to `grown`."""
     from dataclasses import replace
 
     def timed(rule_id: str, evaluate: Callable[[Any], Any]) -> Callable[[Any], Any]:
         def run(frame: Any) -> Any:
-            start = _cpu()
+            start, rss = _cpu(), _rss_mb()[0]
             try:
                 return evaluate(frame)
             finally:
                 per_rule[rule_id] = per_rule.get(rule_id, 0.0) + _cpu() - start
+                grown[rule_id] = grown.get(rule_id, 0.0) + _rss_mb()[0] - rss
         return run
 
     return [replace(rule, evaluate=timed(rule.info.id, rule.evaluate)) for rule in rules]
@@ -93,12 +94,13 @@ def main(argv: list[str] | None = None) -> int:
     print(f"{'stage':<28} {'cpu s':>8} {'wall s':>8} {'rss MB':>8} {'peak MB':>8}")
     total_cpu, total_wall = _cpu(), time.perf_counter()
     per_rule: dict[str, float] = {}
+    grown: dict[str, float] = {}
     with stages.stage("lists + rule packs"):
         lists = pipeline.lists_from_store(args.lists)
         packs = pipeline.load_packs(args.rules or [pipeline.default_rules_dir()])
         compiled = compile_packs(packs, ListCatalog(lists.entries))
         if args.rules_detail:
-            compiled = _timed_rules(compiled, per_rule)
+            compiled = _timed_rules(compiled, per_rule, grown)
     # The pipeline's own screen() with its steps timed: intake, evaluate, row results.
     original_read, original_eval, original_rows = pipeline.read_inputs, pipeline.evaluate, pipeline._row_results
     original_compile = pipeline.compile_packs
@@ -127,9 +129,9 @@ def main(argv: list[str] | None = None) -> int:
     print(f"{'total':<28} {cpu:>8.2f} {wall:>8.2f} {'':>8} {peak:>8.0f}")
     print(f"{rows:,} rows; {rows / max(cpu, 1e-9):,.0f} rows per CPU second; peak RSS {peak:,.0f} MB")
     if args.rules_detail:
-        print("\nCPU seconds per rule (slowest first):")
+        print("\nCPU seconds and RSS growth (MB; the first rule on a field builds its shared index) per rule:")
         for rule_id, seconds in sorted(per_rule.items(), key=lambda p: -p[1]):
-            print(f"  {rule_id:<24} {seconds:>7.2f}")
+            print(f"  {rule_id:<24} {seconds:>7.2f} {grown[rule_id]:>7.0f}")
     print(json.dumps({"inputs": [str(p) for p in args.inputs], "rows": rows, "cpu_s": round(cpu, 2),
                       "wall_s": round(wall, 2), "peak_rss_mb": round(peak), "stages": stages.rows,
                       "rules_cpu_s": {k: round(v, 2) for k, v in per_rule.items()}, "cores": os.cpu_count()}))

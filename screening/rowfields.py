@@ -31,6 +31,15 @@ class RowFields(Mapping[str, str]):
     def __contains__(self, key: object) -> bool:
         return key in self._columns
 
+    def items(self) -> list[tuple[str, str]]:  # type: ignore[override]
+        """(field, text) pairs in field order; a list, built in one step (reports call it on every row)."""
+        cells = self._cells
+        return [(key, cells[index]) for key, index in self._columns.items()]
+
+    def values(self) -> list[str]:  # type: ignore[override]
+        cells = self._cells
+        return [cells[index] for index in self._columns.values()]
+
     def __iter__(self) -> Iterator[str]:
         return iter(self._columns)
 

@@ -137,18 +137,21 @@ def _row_results(
 
     A million rows make this a hot loop: a row's fields are a view of its cells (one field -> column map
     per sheet), and rows with the same hits (the same Hit objects: rules share them per distinct cell
-    value) share one hits tuple and one score.
+    value) share one hits tuple and one score. `intake.records` is emptied (same columns, no rows): the
+    rows hold everything the reports need.
     """
     from screening.rowfields import RowFields
 
     records = intake.records
+    provenance = zip(records["input"].tolist(), records["sheet"].tolist(), records["row"].tolist(),
+                     records["table"].tolist(), records["cells"].tolist(), hits_per_row)
+    # The rows keep the cells (and so every field): the frame's columns can go before a million rows are built.
+    intake.records = records = records.iloc[:0].copy()  # a copy: a slice would keep the columns alive
     columns = [_field_columns(table) for table in intake.tables]
     combos: dict[tuple[int, ...], tuple[tuple[Hit, ...], int, Band]] = {}
     scores: dict[tuple[tuple[int, int], ...], tuple[int, Band]] = {}
     clear = row_score(())
     rows: list[RowResult] = []
-    provenance = zip(records["input"].tolist(), records["sheet"].tolist(), records["row"].tolist(),
-                     records["table"].tolist(), records["cells"].tolist(), hits_per_row)
     with gc_paused():  # a million new objects, none cyclic: collections would only rescan the rows
         for input_name, sheet, number, table, cells, row_hits in provenance:
             if row_hits:

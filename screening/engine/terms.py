@@ -80,8 +80,9 @@ class TokenIndex:
     def __init__(self, values: Sequence[object]) -> None:
         self.folded: list[str] = [fold_uncached(str(v)) if v else "" for v in values]
         vocabulary: dict[str, int] = {}
-        word_ids, word_values = array("q"), array("q")
-        char_ids, char_values = array("q"), array("q")
+        # C ints (32 bits): a million names hold millions of words, and positions stay far below 2**31.
+        word_ids, word_values = array("i"), array("i")
+        char_ids, char_values = array("i"), array("i")
         for i, text in enumerate(self.folded):
             if not text:
                 continue
@@ -125,8 +126,8 @@ class TokenIndex:
 
 def _postings(ids: array, values: array, size: int) -> tuple[np.ndarray, np.ndarray]:
     """(values grouped by id, start of each id's group): the posting lists in two flat arrays."""
-    id_array = np.frombuffer(ids, dtype=np.int64) if len(ids) else np.zeros(0, dtype=np.int64)
-    value_array = np.frombuffer(values, dtype=np.int64) if len(values) else np.zeros(0, dtype=np.int64)
+    id_array = np.frombuffer(ids, dtype=np.intc) if len(ids) else np.zeros(0, dtype=np.intc)
+    value_array = np.frombuffer(values, dtype=np.intc) if len(values) else np.zeros(0, dtype=np.intc)
     order = np.argsort(id_array, kind="stable")
     starts = np.zeros(size + 1, dtype=np.int64)
     np.cumsum(np.bincount(id_array, minlength=size), out=starts[1:])

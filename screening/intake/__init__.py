@@ -17,7 +17,7 @@ import pandas as pd
 
 from ..errors import InputError, ReasonCode
 from ..fields import FIELD_ALIASES, FIELDS
-from ..memory import release_freed_heap
+from ..memory import gc_paused, release_freed_heap
 from ..model import InputFile, Intake, RowError, Table
 from ..text import simplify
 from .delimited import read_delimited
@@ -55,19 +55,21 @@ def read_inputs(
     files: list[InputFile] = []
     sheets: list[SheetTable] = []
     errors: list[RowError] = []
-    for given in paths:
-        path = str(os.fspath(given))
-        try:
-            file, found, skipped = _read_file(path, sheet, wanted, limits)
-        except OSError as exc:
-            raise InputError(f"{path}: cannot be read ({exc.strerror or exc}); check the path and permissions") from None
-        files.append(file)
-        sheets.extend(found)
-        errors.extend(skipped)
-        for table in found:
-            errors.extend(table.errors)
-    _check_overrides_used(overrides or {}, [s.table for s in sheets])
-    intake = Intake(records=_records(sheets), files=files, tables=[s.table for s in sheets], errors=errors)
+    # Millions of row lists and tuples, none cyclic: the collector would rescan them over and over.
+    with gc_paused():
+        for given in paths:
+            path = str(os.fspath(given))
+            try:
+                file, found, skipped = _read_file(path, sheet, wanted, limits)
+            except OSError as exc:
+                raise InputError(f"{path}: cannot be read ({exc.strerror or exc}); check the path and permissions") from None
+            files.append(file)
+            sheets.extend(found)
+            errors.extend(skipped)
+            for table in found:
+                errors.extend(table.errors)
+        _check_overrides_used(overrides or {}, [s.table for s in sheets])
+        intake = Intake(records=_records(sheets), files=files, tables=[s.table for s in sheets], errors=errors)
     release_freed_heap()  # the workbook reader's parsed sheets, freed in C, would otherwise stay resident
     return intake
 
