@@ -55,7 +55,7 @@ def _within(evaluator: Evaluator, fields: tuple[str, ...]) -> Evaluator:
         if not inside.any():
             return frame.nothing()  # a supplier master under a roster pack: nothing to evaluate
         outcome = evaluator(frame)
-        return Outcome(outcome.fired & inside, outcome.evidence)
+        return outcome.with_fired(outcome.fired & inside)
 
     return evaluate
 
@@ -94,11 +94,13 @@ def evaluate(
         # would otherwise make a million equal objects per rule.
         shared: dict[int, tuple[CompiledRule, Hit]] = {}
         fired = np.flatnonzero(outcome.fired)
-        for row, evidence in zip(fired.tolist(), outcome.evidence[fired].tolist()):
-            pair = shared.get(id(evidence))
+        values = outcome.values
+        for row, code in zip(fired.tolist(), outcome.codes[fired].tolist()):
+            pair = shared.get(code)
             if pair is None:
+                evidence = values[code] if code >= 0 else None
                 hit = Hit(info.id, info.title, info.weight, info.sources, evidence or NO_EVIDENCE, info.confidence)
-                pair = shared[id(evidence)] = (compiled, hit)
+                pair = shared[code] = (compiled, hit)
             hits[row].append(pair)
         if progress:
             progress(1)

@@ -51,12 +51,85 @@ Found = tuple[str, float | None]
 Probe = Callable[[str], Found | None]
 
 
-@dataclass
 class Outcome:
-    """A condition over every row: where it fired, and the evidence there (None elsewhere)."""
+    """A condition over every row: where it fired, and the evidence there (None elsewhere).
 
-    fired: np.ndarray  # bool, one per row
-    evidence: np.ndarray  # object: Evidence | None, one per row
+    Given either as `evidence` (one object per row) or coded: `values`, the distinct evidence objects,
+    and `codes`, one per row pointing into them (-1: none). Conditions combine coded outcomes with
+    integer arrays (a million rows: no Python step and no object array per row); `evidence` is built
+    only when asked for.
+    """
+
+    __slots__ = ("fired", "_evidence", "_codes", "_values")
+
+    def __init__(
+        self, fired: np.ndarray, evidence: np.ndarray | None = None, *,
+        codes: np.ndarray | None = None, values: np.ndarray | None = None,
+    ) -> None:
+        if evidence is None and (codes is None or values is None):
+            raise TypeError("Outcome needs evidence, or codes and values")
+        self.fired = fired  # bool, one per row
+        self._evidence = evidence
+        self._codes = codes
+        self._values = values
+
+    @property
+    def evidence(self) -> np.ndarray:
+        """object: Evidence | None, one per row."""
+        if self._evidence is None:
+            self._evidence = self.evidence_at(np.arange(len(self.fired)))
+        return self._evidence
+
+    @property
+    def codes(self) -> np.ndarray:
+        if self._codes is None:
+            self._code()
+        return self._codes  # type: ignore[return-value]
+
+    @property
+    def values(self) -> np.ndarray:
+        if self._values is None:
+            self._code()
+        return self._values  # type: ignore[return-value]
+
+    def evidence_at(self, rows: np.ndarray) -> np.ndarray:
+        """The evidence of the given rows (positions), None where there is none."""
+        if self._evidence is not None:
+            return self._evidence[rows]
+        codes = self.codes[rows]
+        found = np.full(len(codes), None, dtype=object)
+        present = codes >= 0
+        found[present] = self.values[codes[present]]
+        return found
+
+    def with_fired(self, fired: np.ndarray) -> Outcome:
+        """The same evidence, firing on `fired`."""
+        return Outcome(fired, self._evidence, codes=self._codes, values=self._values)
+
+    def _code(self) -> None:
+        evidence = self._evidence
+        assert evidence is not None
+        present = ~pd.isna(evidence)
+        self._values = evidence[present]
+        codes = np.full(len(evidence), -1, dtype=np.int64)
+        codes[present] = np.arange(int(present.sum()))
+        self._codes = codes
+
+
+def _coded(fired_values: Sequence[int], evidence: Sequence[Evidence], field_codes: np.ndarray, distinct: int) -> Outcome:
+    """The outcome of a field where the distinct values at positions `fired_values` matched with `evidence`."""
+    remap = np.full(distinct, -1, dtype=np.int64)
+    remap[np.asarray(fired_values, dtype=np.int64)] = np.arange(len(fired_values))
+    codes = remap[field_codes] if len(field_codes) else np.zeros(0, dtype=np.int64)
+    return Outcome(codes >= 0, codes=codes, values=_objects(evidence))
+
+
+def _objects(items: Sequence[object]) -> np.ndarray:
+    """A 1-d object array of `items` (np.array could try to look inside them)."""
+    return np.fromiter(items, dtype=object, count=len(items))
+
+
+_NO_VALUES = np.zeros(0, dtype=object)
 
 
 class Frame:
@@ -93,7 +166,7 @@ class Frame:
         return self._term_hits[key]
 
     def nothing(self) -> Outcome:
-        return Outcome(np.zeros(self.size, dtype=bool), np.full(self.size, None, dtype=object))
+        return Outcome(np.zeros(self.size, dtype=bool), codes=np.full(self.size, -1, dtype=np.int64), values=_NO_VALUES)
 
 
 Evaluator = Callable[[Frame], Outcome]
@@ -280,13 +353,13 @@ def _described(find: Callable[[str], tuple[str, str] | None], template: str, lab
 
 def _spread(name: str, codes: np.ndarray, uniques: np.ndarray, found: Sequence[Found | None]) -> Outcome:
     """Turn per-distinct-value results into per-row fired flags and evidence."""
-    per_value = np.full(len(uniques), None, dtype=object)
-    fired_per_value = np.zeros(len(uniques), dtype=bool)
+    positions: list[int] = []
+    evidence: list[Evidence] = []
     for i, hit in enumerate(found):  # only the values that matched build evidence
         if hit is not None and str(uniques[i]):
-            per_value[i] = Evidence(name, str(uniques[i]), hit[0], hit[1])
-            fired_per_value[i] = True
-    return Outcome(fired_per_value[codes], per_value[codes])
+            positions.append(i)
+            evidence.append(Evidence(name, str(uniques[i]), hit[0], hit[1]))
+    return _coded(positions, evidence, codes, len(uniques))
 
 
 def _probe_fields(fields: Sequence[str], probe: Probe) -> Evaluator:
@@ -307,13 +380,13 @@ def _term_fields(fields: Sequence[str], matcher: TermMatcher, label: str = "") -
         outcomes = []
         for name in fields:
             codes, uniques = frame.factorized(name)
-            per_value = np.full(len(uniques), None, dtype=object)
-            fired_per_value = np.zeros(len(uniques), dtype=bool)
+            positions: list[int] = []
+            evidence: list[Evidence] = []
             for position, (term, _) in frame.term_hits(matcher, name).items():
                 what = f"term '{term}'"
-                per_value[position] = Evidence(name, str(uniques[position]), f"{label}: {what}" if label else what, None)
-                fired_per_value[position] = True
-            outcomes.append(Outcome(fired_per_value[codes], per_value[codes]))
+                positions.append(position)
+                evidence.append(Evidence(name, str(uniques[position]), f"{label}: {what}" if label else what, None))
+            outcomes.append(_coded(positions, evidence, codes, len(uniques)))
         return _first(outcomes) if outcomes else frame.nothing()
 
     return evaluate
@@ -339,11 +412,18 @@ def _first(outcomes: Sequence[Outcome]) -> Outcome:
     if len(outcomes) == 1:
         return outcomes[0]
     fired = np.logical_or.reduce([o.fired for o in outcomes])
-    evidence = outcomes[0].evidence.copy()
+    codes = outcomes[0].codes.copy()
+    values = [outcomes[0].values]
+    offset = len(values[0])
     for other in outcomes[1:]:
-        empty = pd.isna(evidence)  # the rows still without evidence (in C: `== None` compares per element)
-        evidence[empty] = other.evidence[empty]
-    return Outcome(fired, evidence)
+        if not len(other.values):
+            continue
+        empty = np.flatnonzero(codes < 0)  # the rows still without evidence
+        taken = other.codes[empty]
+        codes[empty] = np.where(taken >= 0, taken + offset, -1)
+        values.append(other.values)
+        offset += len(other.values)
+    return Outcome(fired, codes=codes, values=np.concatenate(values) if len(values) > 1 else values[0])
 
 
 def _any_of(evaluators: Sequence[Evaluator]) -> Evaluator:
@@ -358,19 +438,23 @@ def _all_of(evaluators: Sequence[Evaluator]) -> Evaluator:
             if not outcomes[-1].fired.any():  # nothing can fire: the other parts would change nothing
                 return frame.nothing()
         fired = np.logical_and.reduce([o.fired for o in outcomes])
-        evidence = np.full(frame.size, None, dtype=object)
         rows = np.flatnonzero(fired)
-        if len(rows):
-            # One joined evidence per distinct combination of the parts' evidence objects (a country and
-            # a sector repeat over many rows), not one per row: the same text, far fewer objects.
-            parts = [o.evidence[rows] for o in outcomes]
-            ids = np.stack([np.fromiter(map(id, part), dtype=np.int64, count=len(rows)) for part in parts], axis=1)
-            _, first, inverse = np.unique(ids, axis=0, return_index=True, return_inverse=True)
-            joined = np.empty(len(first), dtype=object)
-            for combination, row in enumerate(first.tolist()):
-                joined[combination] = join_evidence([part[row] for part in parts])
-            evidence[rows] = joined[inverse.reshape(-1)]
-        return Outcome(fired, evidence)
+        if not len(rows):
+            return frame.nothing()
+        # One joined evidence per distinct combination of the parts' evidence (a country and a sector
+        # repeat over many rows), not one per row: the same text, far fewer objects.
+        keys = np.stack([o.codes[rows] for o in outcomes], axis=1)
+        _, first, inverse = np.unique(keys, axis=0, return_index=True, return_inverse=True)
+        joined = [
+            join_evidence([o.values[code] if code >= 0 else None for o, code in zip(outcomes, keys[row].tolist())])
+            for row in first.tolist()
+        ]
+        present = np.array([j is not None for j in joined], dtype=bool)
+        combination = np.full(len(joined), -1, dtype=np.int64)
+        combination[present] = np.arange(int(present.sum()))
+        codes = np.full(frame.size, -1, dtype=np.int64)
+        codes[rows] = combination[inverse.reshape(-1)]
+        return Outcome(fired, codes=codes, values=_objects([j for j in joined if j is not None]))
 
     return evaluate
 
@@ -378,7 +462,7 @@ def _all_of(evaluators: Sequence[Evaluator]) -> Evaluator:
 def _none_of(evaluator: Evaluator) -> Evaluator:
     def evaluate(frame: Frame) -> Outcome:
         outcome = evaluator(frame)
-        return Outcome(~outcome.fired, np.full(frame.size, None, dtype=object))
+        return Outcome(~outcome.fired, codes=np.full(frame.size, -1, dtype=np.int64), values=_NO_VALUES)
 
     return evaluate
 
