@@ -101,7 +101,7 @@ def run_screen(path: Path, out: Path, store: Path, rules: list[str]) -> tuple[fl
 
     def sample() -> None:
         nonlocal peak_pss
-        while not done.wait(0.25):
+        while not done.wait(2.0):  # reading smaps walks page tables (kernel CPU): every 2 s
             peak_pss = max(peak_pss, tree_pss(process.pid))
 
     sampler = threading.Thread(target=sample, daemon=True)

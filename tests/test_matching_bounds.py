@@ -16,6 +16,8 @@ SUPPLIERS = [
     "Korea Ryonbong General Corp", "Ryonbong", "Kim Jong Un", "KIM, Jong-un", "Pak Il Gyu", "Chongchongang",
     "Koryo Link", "联鑫纺织有限公司", "ООО «Техно Элемент Урал»", "شركة النور الخليج للتجارة", "Ri Song Chol",
     "Anna K. Müller-Jinhai", "Atlas Deyang Packaging Ltd", "Ocean Maritime Management", "Mansudae Art Studio",
+    # abjad: list names written in Arabic script pair by consonant skeleton with romanised ones, and back
+    "Mohamed Hassan Al Amri", "Abd Al Rahman Trading", "محمد حسن", "هيئة تحرير الشام", "Hayat Tahrir al Sham",
 ]
 
 
@@ -31,7 +33,7 @@ def _queries() -> list[str]:
 def test_bounds_keep_every_pair_the_scorer_would_keep(floor: float) -> None:
     """On the real OFAC and UN names: views >= floor implies kept (the index then loses nothing)."""
     index = full_index()
-    checked = dropped = 0
+    checked = dropped = abjad_hits = 0
     for part in index._partitions:
         queries = [normalize_name(name, part.person) for name in _queries()]
         queries = [q for q in queries if q.tokens]
@@ -59,7 +61,9 @@ def test_bounds_keep_every_pair_the_scorer_would_keep(floor: float) -> None:
                                      for k in missed[:5]]
         checked += int(scoring.sum())
         dropped += int((~keep).sum())
+        abjad_hits += int((scoring & (part.scorer.abjad[ci] | np.array([q.abjad for q in queries])[qi])).sum())
     assert checked > 100  # the check saw real hits
+    assert abjad_hits > 0  # among them pairs where a name is written in an abjad
     assert dropped > checked  # and the bounds do drop pairs (else they would be pointless)
 
 

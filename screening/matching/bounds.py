@@ -16,8 +16,8 @@ under one, and they never drop a pair that could reach the floor:
 
 A list name of SHORT_NAME letters or fewer scores only when it is the query exactly (tokens in any order, the
 same letters spaced differently, or for persons the same romanisation keys): that is tested directly, by
-string equality over the pairs. Pairs with a name written in an abjad are always kept: their consonant
-skeleton rules are not bounded here. tests/test_matching_bounds.py checks on
+string equality over the pairs. Where a name is written in an abjad, words with the same consonant skeleton
+pair too (WordLinks.names_with_bones) and equal joined skeletons bound the joined view. tests/test_matching_bounds.py checks on
 real list names and perturbed queries that no bound is ever below the score it bounds.
 """
 
@@ -29,8 +29,9 @@ import numpy as np
 from rapidfuzz import process
 from rapidfuzz.distance import OSA
 
-from screening.matching.normalize import NameForm, token_key
+from screening.matching.normalize import NameForm, skeleton, token_key
 from screening.matching.score import (
+    ABJAD_MATCH,
     JOINED_FACTOR,
     KEY_EDIT_FACTOR,
     KEY_MATCH,
@@ -160,6 +161,13 @@ class WordLinks:
         self._postings = names[order].astype(np.int32)
         self._starts = np.searchsorted(ids[order], np.arange(len(words) + 1))
         self._cache: dict[str, np.ndarray] = {}
+        # Consonant skeletons (score.token_similarity pairs equal skeletons when a name is in an abjad).
+        self._abjad_names = scorer.abjad
+        self._by_skeleton: dict[str, list[int]] = {}
+        for i, bones in enumerate(scorer.vocab_skel.tolist()):
+            if bones:
+                self._by_skeleton.setdefault(bones, []).append(i)
+        self._with_bones: dict[tuple[str, bool], np.ndarray] = {}
 
     def names(self, word: str) -> np.ndarray:
         """Sorted positions of the list names holding a word that may pair with `word` (len(word) > 1)."""
@@ -167,6 +175,23 @@ class WordLinks:
         if found is None:
             self.prefetch([word])
             found = self._cache[word]
+        return found
+
+    def names_with_bones(self, word: str, abjad_query: bool) -> np.ndarray:
+        """names(word), plus the list names holding a word of the same consonant skeleton: all of them for a
+        query written in an abjad, else those written in an abjad (the pairs where skeletons count)."""
+        key = (word, abjad_query)
+        found = self._with_bones.get(key)
+        if found is None:
+            ids = self._by_skeleton.get(skeleton(word), []) if not word.isdigit() else []
+            parts = [self._postings[self._starts[i]:self._starts[i + 1]] for i in ids]
+            extra = np.unique(np.concatenate(parts)) if parts else np.empty(0, dtype=np.int32)
+            if not abjad_query:
+                extra = extra[self._abjad_names[extra]]
+            found = np.union1d(self.names(word), extra).astype(np.int32) if len(extra) else self.names(word)
+            if len(self._with_bones) > WORD_CACHE:
+                self._with_bones.clear()
+            self._with_bones[key] = found
         return found
 
     def prefetch(self, words: Iterable[str]) -> None:
@@ -261,7 +286,8 @@ class PairBounds:
         self._light = np.where(scorer.all_minor, 1.0, MINOR_WEIGHT)
         self._majors = scorer.majors.astype(np.int64)
         self._syllabic = scorer.syllabic
-        self._keep = scorer.abjad
+        self._abjad = scorer.abjad
+        self._bones = scorer.bones  # each name's skeletons joined
         self._short = scorer.short
         self._exact = _ExactForms(forms, person)
         self._length = np.array([len(f.compact) for f in forms], dtype=np.int64)
@@ -277,12 +303,12 @@ class PairBounds:
     def possible(self, queries: Sequence[NameForm], qi: np.ndarray, ci: np.ndarray,
                  floor: float) -> tuple[np.ndarray, np.ndarray]:
         """Per pair: (its token view may reach `floor`, its joined view may); both True where not bounded."""
-        always = self._keep[ci] | np.array([q.abjad for q in queries], dtype=bool)[qi]
-        token, joined = always.copy(), always.copy()
-        short = ~always & self._short[ci]
+        token = np.zeros(len(ci), dtype=bool)
+        joined = np.zeros(len(ci), dtype=bool)
+        short = self._short[ci]
         if short.any():
             token[short] = joined[short] = self._exact.equal(queries, qi[short], ci[short])
-        bounded = np.flatnonzero(~always & ~short)
+        bounded = np.flatnonzero(~short)
         if len(bounded):
             token[bounded] = False
             hopeful = bounded[self._token_hope(queries, floor)[qi[bounded]]]
@@ -305,7 +331,7 @@ class PairBounds:
             weights = _weights(query)
             linked, count = 0.0, 0
             for token, weight in zip(query.tokens, weights):
-                if weight < 1.0 or len(token) == 1 or len(self.links.names(token)):
+                if weight < 1.0 or len(token) == 1 or len(self.links.names_with_bones(token, query.abjad)):
                     linked += weight
                     count += 1
             left = sum(weights) - linked
@@ -328,7 +354,7 @@ class PairBounds:
                     assumed_weight[n] += weight
                     assumed_count[n] += 1
                     continue
-                keys.append(self.links.names(token).astype(np.int64) + n * size)
+                keys.append(self.links.names_with_bones(token, query.abjad).astype(np.int64) + n * size)
                 weights.append(weight)
         pair = qi.astype(np.int64) * size + ci
         linked_weight = assumed_weight[qi].copy()
@@ -370,6 +396,11 @@ class PairBounds:
         near = np.flatnonzero(bound >= floor - _EPSILON)  # letters are counted for these only
         if len(near):
             bound[near] = self._letters_bound(queries, qi[near], ci[near])
+        abjad = np.flatnonzero(np.array([q.abjad for q in queries], dtype=bool)[qi] | self._abjad[ci])
+        if len(abjad):  # equal consonant skeletons score ABJAD_MATCH in the joined view
+            q_bones = np.array(["".join(q.skeletons) for q in queries], dtype=object)[qi[abjad]]
+            same = q_bones == self._bones[ci[abjad]]
+            bound[abjad[same]] = np.maximum(bound[abjad[same]], 100.0 * ABJAD_MATCH * JOINED_FACTOR)
         return bound
 
     @staticmethod
