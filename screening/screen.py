@@ -78,12 +78,13 @@ def screen(
     lists = lists or Lists()
     catalog = ListCatalog(lists.entries)
     compiled = compile_packs(packs, catalog)
-    intake = read_inputs(inputs, sheet=sheet, overrides=overrides)
-
-    rows_read = len(intake.records)
-    if progress:
-        progress("Screening rows", rows_read)
     try:
+        catalog.prepare(_input_bytes(inputs))  # for a big input, list workers start before it fills memory
+        intake = read_inputs(inputs, sheet=sheet, overrides=overrides)
+
+        rows_read = len(intake.records)
+        if progress:
+            progress("Screening rows", rows_read)
         catalog.start(intake.records)  # list names scored on every core while the other rules run
         hits_per_row = evaluate(compiled, intake.records,
                                 _rows_done(progress, rows_read, len(compiled)) if progress else None)
@@ -111,6 +112,17 @@ def screen(
         errors=intake.errors,
         links=collect_links(rows),
     )
+
+
+def _input_bytes(inputs: Sequence[str | os.PathLike[str]]) -> int:
+    """Total size of the input files (0 for those that cannot be read: read_inputs reports them)."""
+    total = 0
+    for path in inputs:
+        try:
+            total += os.path.getsize(path)
+        except OSError:
+            pass
+    return total
 
 
 def _rows_done(progress: Progress, rows: int, rules: int) -> Callable[[int], None]:

@@ -18,6 +18,9 @@ from screening.rulepacks.schema import ListMatchSpec
 if TYPE_CHECKING:
     from screening.matching.lists import ListIndex, ListMatch, SelectedIndex
 
+PREFORK_MIN_BYTES = 1 << 20
+"""Inputs this large or larger (some 10,000 rows) start the list workers before they are read."""
+
 MIN_IDENTIFIER_CHARS = 6
 """Shorter identifiers ('1234') are too likely to collide by chance to count as an exact match."""
 
@@ -48,6 +51,18 @@ class ListCatalog:
     @property
     def wanted(self) -> int:
         return len(self._wanted)
+
+    def prepare(self, input_bytes: int) -> None:
+        """Before a big input is read: build the name index and fork its worker processes now.
+
+        Workers forked later would each keep a copy of every page the parent changes after the fork (a
+        million rows read: gigabytes); forked now, they hold the index and little else.
+        """
+        from screening.matching.lists import worker_count
+
+        searched = [spec for spec in self._wanted if spec.fields and self.names(spec) is not None]
+        if searched and input_bytes >= PREFORK_MIN_BYTES and worker_count() > 1:
+            self.full_index().start_workers()
 
     def start(self, records: pd.DataFrame) -> None:
         """Start scoring, on every core and in the background, every name the list rules will search.

@@ -52,6 +52,7 @@ __all__ = ["PairBounds", "WordLinks"]
 _ALPHABET = "abcdefghijklmnopqrstuvwxyz0123456789"
 _SLOT = {ch: i for i, ch in enumerate(_ALPHABET)}
 _OTHER = len(_ALPHABET)  # one shared slot for any other character (merging slots only lowers L1: still a bound)
+_SLOT_OF_CODE = np.array([_SLOT.get(chr(code), _OTHER) for code in range(129)], dtype=np.int64)  # 128: any other
 _RAW_EDITS = 1.0 - TOKEN_FLOOR  # edits allowed per letter of the longer token
 _KEY_EDITS = 1.0 - TOKEN_FLOOR / KEY_EDIT_FACTOR  # edits allowed per letter between romanisation keys
 _EPSILON = 1e-9
@@ -79,12 +80,13 @@ def _bigrams(text: str) -> int:
 
 
 def _counts(texts: Sequence[str]) -> np.ndarray:
-    """Letter counts of each text, [len(texts), 37] uint16."""
-    out = np.zeros((len(texts), _OTHER + 1), dtype=np.uint16)
-    for row, text in enumerate(texts):
-        for ch in text:
-            out[row, _SLOT.get(ch, _OTHER)] += 1
-    return out
+    """Letter counts of each text, [len(texts), 37] uint16 (every character in C: texts are many)."""
+    lengths = np.fromiter((len(t) for t in texts), dtype=np.int64, count=len(texts))
+    codes = np.frombuffer("".join(texts).encode("utf-32-le", "surrogatepass"), dtype=np.uint32)
+    slots = _SLOT_OF_CODE[np.minimum(codes, len(_SLOT_OF_CODE) - 1)].astype(np.int64)
+    rows = np.repeat(np.arange(len(texts), dtype=np.int64), lengths)
+    counts = np.bincount(rows * (_OTHER + 1) + slots, minlength=len(texts) * (_OTHER + 1))
+    return counts.reshape(len(texts), _OTHER + 1).astype(np.uint16)
 
 
 class _Vocabulary:
@@ -418,9 +420,10 @@ class PairBounds:
         q_length = np.array([len(q.compact) for q in queries], dtype=np.int64)[qi]
         q_key_length = np.array([len("".join(q.keys)) for q in queries], dtype=np.int64)[qi]
         c_length, c_key_length = self._length[ci], self._key_length[ci]
-        letters = np.abs(_counts([q.compact for q in queries]).astype(np.int16)[qi] - self._letters[ci]).sum(
-            axis=1, dtype=np.int32)
-        key_letters = np.abs(_counts(["".join(q.keys) for q in queries]).astype(np.int16)[qi]
+        used, at = np.unique(qi, return_inverse=True)  # count the letters of these queries only
+        letters = np.abs(_counts([queries[k].compact for k in used.tolist()]).astype(np.int16)[at]
+                         - self._letters[ci]).sum(axis=1, dtype=np.int32)
+        key_letters = np.abs(_counts(["".join(queries[k].keys) for k in used.tolist()]).astype(np.int16)[at]
                              - self._key_letters[ci]).sum(axis=1, dtype=np.int32)
         total = np.maximum(q_length + c_length, 1)
         key_total = np.maximum(q_key_length + c_key_length, 1)

@@ -192,6 +192,12 @@ class ListIndex:
         if pool is not None:
             gc.unfreeze()
 
+    def start_workers(self) -> None:
+        """Fork the worker processes now (see ListCatalog.prepare); they are otherwise forked when needed."""
+        workers = worker_count()
+        if workers > 1:
+            self._workers(workers)
+
     def forget(self) -> None:
         """Drop every scored name (benchmarks time cold searches)."""
         self.wait()
@@ -372,6 +378,9 @@ def _score_task(task: tuple[list[str], float]) -> list[tuple[int, _Hits]]:
     index = _FORKED
     assert index is not None, "worker started without an index"
     found = index._score_here(names, floor)  # not read back from the cache: it may be cleared meanwhile
+    # A worker meets each name once: its name caches would only hold memory (the word caches are reused).
+    index._cache.clear()
+    normalize_name.cache_clear()
     return [(position, found[name]) for position, name in enumerate(names) if name in found]
 
 
