@@ -103,3 +103,31 @@ def test_cli_lists_import_then_screen(tmp_path: Path) -> None:
     data = json.loads(out.read_text(encoding="utf-8"))
     assert data["manifest"]["lists"][0]["source"] == "un"
     assert data["rows"][0]["band"] == "critical"
+
+
+def test_a_big_input_screened_on_workers_equals_one_process(store: Path, tmp_path: Path,
+                                                             monkeypatch: pytest.MonkeyPatch) -> None:
+    """Over PREFORK_MIN_BYTES, list workers are forked before the input is read and score its names while
+    the other rules run: the report is the one a single process writes, and no worker is left behind."""
+    import multiprocessing
+
+    from screening.engine.lists import PREFORK_MIN_BYTES
+
+    first = ["Golden", "Pacific", "Hengli", "Dandong", "Koryo", "Sunrise", "Baltic", "Minh", "Orion", "Jade"]
+    second = ["Xinyuan", "Haixing", "Tangun", "Ryonbong", "Vektor", "Phat", "Meridian", "Lotus", "Atlas"]
+    rows = [f"{a} {b} {n} Trading Co.,China,,,{'x' * 200}" for n in range(60) for a in first for b in second]
+    sheet = tmp_path / "vendor-master.csv"
+    sheet.write_text(SUPPLIERS.replace("Parent Company\n", "Parent Company,Notes\n") + "\n".join(rows) + "\n",
+                     encoding="utf-8")
+    assert sheet.stat().st_size >= PREFORK_MIN_BYTES
+
+    def screened(workers: str) -> dict:
+        monkeypatch.setenv("SCREENING_WORKERS", workers)
+        monkeypatch.setenv("SOURCE_DATE_EPOCH", "1790000000")
+        return report_json(screen([sheet], lists=lists_from_store(store)))
+
+    on_workers = screened("2")
+    assert multiprocessing.active_children() == []
+    assert on_workers == screened("1")
+    assert _row(on_workers, "Korea Daesong General Trading Corp.")["band"] == "critical"
+    assert len(on_workers["rows"]) == len(rows) + 6

@@ -35,14 +35,16 @@ class _Postings:
         codes, uniques = pd.factorize(pd.Series(keys, dtype=object), sort=False)
         order = np.argsort(codes, kind="stable")
         self._positions = np.asarray(positions, dtype=np.int32)[order]
-        self._bounds = np.searchsorted(codes[order], np.arange(len(uniques) + 1)).astype(np.int64)
+        # Slice starts as a Python list: indexing it is several times faster than a numpy scalar.
+        self._bounds: list[int] = np.searchsorted(codes[order], np.arange(len(uniques) + 1)).tolist()
         self._code = dict(zip(uniques.tolist(), range(len(uniques))))
 
     def get(self, key: str) -> np.ndarray | None:
         code = self._code.get(key)
         if code is None:
             return None
-        return self._positions[self._bounds[code]:self._bounds[code + 1]]
+        bounds = self._bounds
+        return self._positions[bounds[code]:bounds[code + 1]]
 
     def __len__(self) -> int:
         return len(self._code)

@@ -330,16 +330,14 @@ class ListIndex:
             raise ValueError(f"{len(names)} names but {len(countries)} countries")
         floor = threshold - COUNTRY_MATCH_BONUS
         distinct = list(dict.fromkeys(n for n in names if n and n.strip()))
-        scored: set[str] = set()
         done: dict[tuple[str, str | None], list[ListMatch]] = {}
-        pending = {(name, countries[i] if countries is not None else None) for i, name in enumerate(names)}
+        pairs = zip(names, countries if countries is not None else [None] * len(names))
         by_name: dict[str, list[str | None]] = {}
-        for name, country in sorted(pending, key=lambda key: (key[0], key[1] or "")):
+        for name, country in dict.fromkeys(pairs):  # each distinct (name, country) once
             by_name.setdefault(name, []).append(country)
         for start in range(0, len(distinct), SEARCH_CHUNK):
             chunk = distinct[start:start + SEARCH_CHUNK]
             self._score(chunk, floor)
-            scored.update(chunk)
             for name in chunk:
                 for country in by_name[name]:
                     done[(name, country)] = self.search(name, country=country, threshold=threshold, limit=limit,

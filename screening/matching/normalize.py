@@ -554,22 +554,22 @@ def normalize_name(name: str, person: bool = False) -> NameForm:
     if not person:
         content = [w for w in words if w not in STOPWORDS]
         words = content or words
-        classes = [legal_word(w) for w in words]
+        classes = list(map(legal_word, words))
         kept = [w for w, c in zip(words, classes) if c is None]
         if kept and len(kept) < len(words):
             legal += [(w, c) for w, c in zip(words, classes) if c is not None]
             words = kept
-    minor = tuple(is_minor(w, person) for w in words)
-    keys = tuple(token_key(w) for w in words)
+    minor = tuple([is_minor(w, person) for w in words])
+    keys = tuple(map(token_key, words))
     ident = _identifying(minor)
     compacts: tuple[str, ...] = ("".join(words),)
-    cores: tuple[str, ...] = ("".join(words[i] for i in ident),)
+    cores: tuple[str, ...] = ("".join([words[i] for i in ident]),)
     joined: set[str] = set()
     if any(minor) and all(minor):  # only generic words: they meet other names exactly, never by a typo
         gate: frozenset[str] = frozenset()
         joined.update(keys)
     else:
-        gate = frozenset(keys[i] for i in ident) | frozenset(words[i] for i in ident)
+        gate = frozenset([keys[i] for i in ident] + [words[i] for i in ident])
     if len(words) > 1:
         joined.add(token_key(compacts[0]))
     if len(ident) > 1:
@@ -580,13 +580,13 @@ def normalize_name(name: str, person: bool = False) -> NameForm:
         cores += ("".join(written_order[i] for i in order_ident),)
         if len(order_ident) > 1:
             joined.add(token_key(cores[1]))
-    skeletons = tuple(skeleton(w) for w in words)
-    bones = frozenset(skeletons[i] for i in ident if len(skeletons[i]) > 1)
+    skeletons = tuple(map(skeleton, words))
+    bones = frozenset([skeletons[i] for i in ident if len(skeletons[i]) > 1])
     if len(ident) > 1:
-        bones |= {"".join(skeletons[i] for i in ident)}
+        bones |= {"".join([skeletons[i] for i in ident])}
     return NameForm(name, person, tuple(words), keys, minor, tuple(legal), tuple(notes), compacts,
                     gate - {""}, frozenset(joined - {""}), abjad, skeletons, bones, syllabic, cores,
-                    "".join(keys[i] for i in ident))
+                    "".join([keys[i] for i in ident]))
 
 
 def _words(text: str, person: bool) -> list[str]:
