@@ -165,3 +165,15 @@ def test_watchlists_matched_in_chunks_find_what_one_pass_finds(tmp_path: Path, m
 def _write(path: Path, text: str) -> Path:
     path.write_text(text, encoding="utf-8")
     return path
+
+
+def test_hit_texts_are_the_joined_rule_ids_reasons_and_evidence_of_each_row() -> None:
+    from screening.reports.columns import HitTexts, columns_for, evidence_text, rule_ids
+    from tests.report_factory import make_result
+
+    result = make_result()
+    cols = columns_for(result)
+    texts = HitTexts(cols, "; ")
+    for row in result.rows + result.rows:  # the second pass is served from what the first worked out
+        assert texts(row.hits) == (rule_ids(row), cols.reasons(row), evidence_text(row))
+    assert HitTexts(cols, "\n")(result.rows[1].hits)[0] == "\n".join(h.rule for h in result.rows[1].hits)

@@ -50,6 +50,30 @@ class Columns:
         return f"{hit.title} (unverified)" if unverified else hit.title
 
 
+class HitTexts:
+    """A row's rule ids, reasons and evidence lines joined by `sep`, worked out once per hits tuple.
+
+    Rows with the same hits share one tuple (screening.screen._row_results), so a million rows need
+    these texts only once per distinct combination. Keyed by the tuple's identity, kept alive here.
+    """
+
+    def __init__(self, cols: Columns, sep: str) -> None:
+        self._cols = cols
+        self._sep = sep
+        self._known: dict[int, tuple[tuple[Hit, ...], tuple[str, str, str]]] = {}
+
+    def __call__(self, hits: tuple[Hit, ...]) -> tuple[str, str, str]:
+        known = self._known.get(id(hits))
+        if known is None:
+            sep, cols = self._sep, self._cols
+            texts = (sep.join(h.rule for h in hits), sep.join(cols.reason(h) for h in hits),
+                     sep.join(evidence_line(h.evidence) for h in hits))
+            if len(self._known) >= 100_000:  # rows with distinct hits (a name matched per row): stay bounded
+                self._known.clear()
+            known = self._known[id(hits)] = (hits, texts)
+        return known[1]
+
+
 def columns_for(result: ScreeningResult) -> Columns:
     present: dict[str, None] = {}
     for table in result.tables:

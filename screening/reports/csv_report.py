@@ -9,7 +9,7 @@ from typing import BinaryIO
 from screening.model import ScreeningResult
 
 from .cells import csv_safe
-from .columns import FIXED_COLUMNS, columns_for, evidence_text, has_suppressed, rule_ids, suppressed_text
+from .columns import FIXED_COLUMNS, HitTexts, columns_for, has_suppressed, suppressed_text
 
 
 def write_csv(result: ScreeningResult, fh: BinaryIO) -> None:
@@ -23,8 +23,9 @@ def write_csv(result: ScreeningResult, fh: BinaryIO) -> None:
         suppressed = has_suppressed(result)  # the column is added only when decisions set hits aside
         out.writerow([*FIXED_COLUMNS, *cols.fields, *(csv_safe(h) for h in cols.extras),
                       *(["suppressed"] if suppressed else [])])
+        hit_texts = HitTexts(cols, "; ")  # the same texts as rule_ids, cols.reasons and evidence_text, once per hits
         for row in result.rows:
-            texts = [rule_ids(row), cols.reasons(row), evidence_text(row),
+            texts = [*hit_texts(row.hits),
                      *cols.field_values(row), *cols.extra_values(row), *([suppressed_text(row)] if suppressed else [])]
             # row, band and score are ours (numbers and band names): never escaped.
             out.writerow([csv_safe(row.input), csv_safe(row.sheet), int(row.row), row.band.label,

@@ -37,6 +37,7 @@ from .columns import (
     REVIEW_COLUMNS,
     UNVERIFIED,
     Columns,
+    HitTexts,
     columns_for,
     evidence_line,
     has_suppressed,
@@ -264,10 +265,10 @@ def _row_header(cols: Columns, suppressed: bool = False) -> list[str]:
             *(["Suppressed"] if suppressed else [])]
 
 
-def _row_values(r: RowResult, cols: Columns, sep: str, suppressed: bool = False) -> list[Any]:
-    return [r.band.label, r.score, r.input, r.sheet, r.row,
-            sep.join(h.rule for h in r.hits), sep.join(cols.reason(h) for h in r.hits),
-            sep.join(evidence_line(h.evidence) for h in r.hits),
+def _row_values(r: RowResult, cols: Columns, sep: str, suppressed: bool = False,
+                hit_texts: HitTexts | None = None) -> list[Any]:
+    rules, reasons, evidence = (hit_texts or HitTexts(cols, sep))(r.hits)
+    return [r.band.label, r.score, r.input, r.sheet, r.row, rules, reasons, evidence,
             *cols.field_values(r), *cols.extra_values(r), *([suppressed_text(r, sep)] if suppressed else [])]
 
 
@@ -294,7 +295,8 @@ def _flagged(c: _Cells, result: ScreeningResult, cols: Columns) -> Callable[[], 
     ws.append(c.header(header, REVIEW_COLUMNS))
     width = len(header) - len(REVIEW_COLUMNS)
     looks = [BAND_LOOK, "top", "top", "top", "top", "wrap", "wrap", "wrap", *["top"] * (width - 8)]
-    return _xml_rows(c, (_row_values(r, cols, "\n", suppressed) for r in rows), looks, numbers={1, 4})
+    texts = HitTexts(cols, "\n")
+    return _xml_rows(c, (_row_values(r, cols, "\n", suppressed, texts) for r in rows), looks, numbers={1, 4})
 
 
 def _all_rows(c: _Cells, result: ScreeningResult, cols: Columns) -> Callable[[], Iterator[bytes]]:
@@ -311,7 +313,8 @@ def _all_rows(c: _Cells, result: ScreeningResult, cols: Columns) -> Callable[[],
         ws.conditional_formatting.add(bands, CellIsRule(operator="equal", formula=[f'"{band}"'], fill=fill))
     ws.append(c.header(header))
     looks = ["plain"] * len(header)
-    return _xml_rows(c, (_row_values(r, cols, "; ", suppressed) for r in result.rows), looks, numbers={1, 4})
+    texts = HitTexts(cols, "; ")
+    return _xml_rows(c, (_row_values(r, cols, "; ", suppressed, texts) for r in result.rows), looks, numbers={1, 4})
 
 
 BAND_LOOK = "band"  # a column styled by its own band value (band:clear, band:high...)
@@ -341,6 +344,10 @@ def _xml_rows(
 
     def rows_xml() -> Iterator[bytes]:
         batch: list[str] = []
+        # A text cell's XML after its reference depends only on its look and text, and most texts repeat
+        # (bands, rules, reasons, countries, sectors): each is cleaned, checked and escaped once. Cleared
+        # when large, so a column of distinct names cannot grow it without bound.
+        known: dict[tuple[str, str], str] = {}
         for number, row in enumerate(values, start=2):
             cells = []
             for i, value in enumerate(row):
@@ -351,7 +358,13 @@ def _xml_rows(
                     s_attr = f' s="{s_id}"' if s_id is not None else ""
                     cells.append(f'<c r="{ref}"{s_attr} t="n"><v>{int(value)}</v></c>')
                 elif value is not None and value != "":
-                    cells.append(_text_xml(ref, str(value), look, style))
+                    text = str(value)
+                    after = known.get((look, text))
+                    if after is None:
+                        if len(known) >= _KNOWN_TEXTS:
+                            known.clear()
+                        after = known[look, text] = _text_xml_after_ref(text, look, style)
+                    cells.append(f'<c r="{ref}"{after}')
                 elif _LOOKS[look][1] is not None:  # an empty cell is written only where its fill shows
                     cells.append(f'<c r="{ref}" s="{style(look, False)}" t="n"/>')
             batch.append(f'<row r="{number}">{"".join(cells)}</row>')
@@ -363,14 +376,22 @@ def _xml_rows(
     return rows_xml
 
 
+_KNOWN_TEXTS = 100_000  # encoded text cells remembered per sheet
+
+
 def _text_xml(ref: str, value: str, look: str, style: Callable[[str, bool], int | None]) -> str:
     """One inline-string cell, as openpyxl writes it: never a formula; risky texts carry quotePrefix."""
+    return f'<c r="{ref}"{_text_xml_after_ref(value, look, style)}'
+
+
+def _text_xml_after_ref(value: str, look: str, style: Callable[[str, bool], int | None]) -> str:
+    """_text_xml() after `<c r="A2"`: the part that does not depend on where the cell is."""
     value = excel_text(value)
     s_id = style(look, is_risky(value))
     s_attr = f' s="{s_id}"' if s_id is not None else ""
     space = ' xml:space="preserve"' if value != value.strip() else ""
     escaped = value.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
-    return f'<c r="{ref}"{s_attr} t="inlineStr"><is><t{space}>{escaped}</t></is></c>'
+    return f'{s_attr} t="inlineStr"><is><t{space}>{escaped}</t></is></c>'
 
 
 def _rules(c: _Cells, result: ScreeningResult) -> None:
