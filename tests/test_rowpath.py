@@ -177,3 +177,24 @@ def test_hit_texts_are_the_joined_rule_ids_reasons_and_evidence_of_each_row() ->
     for row in result.rows + result.rows:  # the second pass is served from what the first worked out
         assert texts(row.hits) == (rule_ids(row), cols.reasons(row), evidence_text(row))
     assert HitTexts(cols, "\n")(result.rows[1].hits)[0] == "\n".join(h.rule for h in result.rows[1].hits)
+
+
+@pytest.mark.parametrize("fixture", ["suppliers-sample.xlsx", "suppliers-messy.xlsx", "roster-sample.xlsx",
+                                     "vendors-cp1252.csv"])
+def test_focused_all_conditions_give_what_evaluating_every_row_gives(fixture: str, monkeypatch: pytest.MonkeyPatch) -> None:
+    focused = screen([ROOT / "fixtures" / fixture])
+    monkeypatch.setattr(conditions.Frame, "wanted", lambda self, codes, distinct: None)  # probes on every value
+    everywhere = screen([ROOT / "fixtures" / fixture])
+    assert [(r.score, r.band, r.hits) for r in focused.rows] == [(r.score, r.band, r.hits) for r in everywhere.rows]
+    assert any(r.hits for r in focused.rows)
+
+
+def test_focus_is_restored_after_an_all_condition(tmp_path: Path) -> None:
+    from screening.engine import compile_packs
+    from screening.rulepacks import load_pack
+
+    pack = load_pack(_write(tmp_path / "p.yaml", ALL_PACK))
+    frame = conditions.Frame(records([{"name": "F", "country": "Russia", "sector": "Construction"},
+                                      {"name": "G", "country": "China", "sector": "IT"}]))
+    outcome = compile_packs([pack])[0].evaluate(frame)
+    assert outcome.fired.tolist() == [True, False] and frame.focus is None

@@ -121,7 +121,8 @@ def _coded(fired_values: Sequence[int], evidence: Sequence[Evidence], field_code
     remap = np.full(distinct, -1, dtype=np.int64)
     remap[np.asarray(fired_values, dtype=np.int64)] = np.arange(len(fired_values))
     codes = remap[field_codes] if len(field_codes) else np.zeros(0, dtype=np.int64)
-    return Outcome(codes >= 0, codes=codes, values=_objects(evidence))
+    values = evidence if isinstance(evidence, np.ndarray) else _objects(evidence)
+    return Outcome(codes >= 0, codes=codes, values=values)
 
 
 def _objects(items: Sequence[object]) -> np.ndarray:
@@ -143,6 +144,18 @@ class Frame:
         self._term_hits: dict[tuple[TermMatcher, str], dict[int, tuple[str, str]]] = {}
         # Watchlist matches per (compiler, field) and (list, threshold): see Compiler._watchlist_matches.
         self.watchlist_matches: dict[tuple[int, str], dict[tuple[str, float], list[NameMatch | None]]] = {}
+        # Evidence of a term condition per (matcher, field, label): sectors and places recur in many rules.
+        self.term_evidence: dict[tuple[TermMatcher, str, str], tuple[list[int], np.ndarray]] = {}
+        # The rows an `all` condition still needs its next parts for (None: every row); see _all_of.
+        self.focus: np.ndarray | None = None
+
+    def wanted(self, codes: np.ndarray, distinct: int) -> list[int] | None:
+        """Positions of the distinct values (of a field with these codes) met in the focus rows; None: all."""
+        if self.focus is None:
+            return None
+        needed = np.zeros(distinct, dtype=bool)
+        needed[codes[self.focus]] = True
+        return np.flatnonzero(needed).tolist()
 
     def factorized(self, field_name: str) -> tuple[np.ndarray, np.ndarray]:
         """(codes per row, distinct values) of a field column."""
@@ -367,7 +380,14 @@ def _probe_fields(fields: Sequence[str], probe: Probe) -> Evaluator:
         outcomes = []
         for name in fields:
             codes, uniques = frame.factorized(name)
-            outcomes.append(_spread(name, codes, uniques, [probe(str(v)) if v else None for v in uniques]))
+            wanted = frame.wanted(codes, len(uniques))
+            if wanted is None:
+                found = [probe(str(v)) if v else None for v in uniques]
+            else:
+                found = [None] * len(uniques)
+                for i in wanted:
+                    found[i] = probe(str(uniques[i])) if uniques[i] else None
+            outcomes.append(_spread(name, codes, uniques, found))
         return _first(outcomes) if outcomes else frame.nothing()
 
     return evaluate
@@ -380,13 +400,16 @@ def _term_fields(fields: Sequence[str], matcher: TermMatcher, label: str = "") -
         outcomes = []
         for name in fields:
             codes, uniques = frame.factorized(name)
-            positions: list[int] = []
-            evidence: list[Evidence] = []
-            for position, (term, _) in frame.term_hits(matcher, name).items():
-                what = f"term '{term}'"
-                positions.append(position)
-                evidence.append(Evidence(name, str(uniques[position]), f"{label}: {what}" if label else what, None))
-            outcomes.append(_coded(positions, evidence, codes, len(uniques)))
+            made = frame.term_evidence.get((matcher, name, label))
+            if made is None:
+                positions: list[int] = []
+                evidence: list[Evidence] = []
+                for position, (term, _) in frame.term_hits(matcher, name).items():
+                    what = f"term '{term}'"
+                    positions.append(position)
+                    evidence.append(Evidence(name, str(uniques[position]), f"{label}: {what}" if label else what, None))
+                made = frame.term_evidence[matcher, name, label] = (positions, _objects(evidence))
+            outcomes.append(_coded(made[0], made[1], codes, len(uniques)))
         return _first(outcomes) if outcomes else frame.nothing()
 
     return evaluate
@@ -400,7 +423,13 @@ def _folded_fields(fields: Sequence[str], probe: Probe) -> Evaluator:
         for name in fields:
             codes, uniques = frame.factorized(name)
             folded = frame.tokens(name).folded
-            found = [probe(folded[i]) if v else None for i, v in enumerate(uniques)]
+            wanted = frame.wanted(codes, len(uniques))
+            if wanted is None:
+                found = [probe(folded[i]) if v else None for i, v in enumerate(uniques)]
+            else:
+                found = [None] * len(uniques)
+                for i in wanted:
+                    found[i] = probe(folded[i]) if uniques[i] else None
             outcomes.append(_spread(name, codes, uniques, found))
         return _first(outcomes) if outcomes else frame.nothing()
 
@@ -431,13 +460,30 @@ def _any_of(evaluators: Sequence[Evaluator]) -> Evaluator:
 
 
 def _all_of(evaluators: Sequence[Evaluator]) -> Evaluator:
+    """Fired where every part fired, with their evidence joined.
+
+    Each part after the first is evaluated with the frame's focus on the rows where the parts before
+    it all fired: probes (patterns, countries, codes) then run only on the distinct values met there.
+    A part's outcome is exact on the focus rows and may be anything elsewhere, which the AND removes;
+    conditions compose row by row, so a nested `all` (focus narrowed further) keeps this true. Cached
+    work (word indexes, watchlists, lists) and cross-row conditions ignore the focus.
+    """
+
     def evaluate(frame: Frame) -> Outcome:
-        outcomes = []
-        for evaluator in evaluators:
-            outcomes.append(evaluator(frame))
-            if not outcomes[-1].fired.any():  # nothing can fire: the other parts would change nothing
-                return frame.nothing()
-        fired = np.logical_and.reduce([o.fired for o in outcomes])
+        outcomes: list[Outcome] = []
+        outer = frame.focus
+        fired: np.ndarray | None = None
+        try:
+            for evaluator in evaluators:
+                outcomes.append(evaluator(frame))
+                fired = outcomes[-1].fired if fired is None else fired & outcomes[-1].fired
+                if not fired.any():  # nothing can fire: the other parts would change nothing
+                    return frame.nothing()
+                frame.focus = fired if outer is None else fired & outer
+        finally:
+            frame.focus = outer
+        if fired is None:
+            return frame.nothing()
         rows = np.flatnonzero(fired)
         if not len(rows):
             return frame.nothing()
