@@ -147,3 +147,26 @@ def test_background_scoring_on_workers_equals_scoring_here(monkeypatch: pytest.M
     expected = {name: here._scored(name, floor) for name in names}
     assert prescored == expected
     assert sum(1 for hits in expected.values() if hits) > 100  # list names do hit
+
+
+def test_closing_while_workers_score_stops_them_at_once(monkeypatch: pytest.MonkeyPatch) -> None:
+    """An error or Ctrl-C in the other rules closes the index while its workers are still scoring: close()
+    returns promptly (it once waited forever for results a stopped pool never sends) and leaves no worker."""
+    import multiprocessing
+    import threading
+    import time
+
+    from screening.matching import lists
+
+    monkeypatch.setenv("SCREENING_WORKERS", "2")
+    monkeypatch.setattr(lists, "PARALLEL_BATCHES", 200)
+    index = ListIndex(dprk_entries())
+    names = [f"Supplier {n} Haixing Dandong Trading" for n in range(20_000)]
+    index.start_scoring(names, DEFAULT_THRESHOLD - lists.COUNTRY_MATCH_BONUS)
+    time.sleep(0.5)
+    closing = threading.Thread(target=index.close, daemon=True)  # a hang fails the test, not the suite
+    closing.start()
+    closing.join(timeout=10)
+    assert not closing.is_alive(), "close() did not return"
+    assert multiprocessing.active_children() == []
+    assert index.search("Korea Tangun Trading")  # the index still searches, in this process

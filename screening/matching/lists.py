@@ -119,6 +119,7 @@ class ListIndex:
         self._pool: multiprocessing.pool.Pool | None = None
         self._background: threading.Thread | None = None
         self._background_error: BaseException | None = None
+        self._stopping = threading.Event()
 
     @property
     def names(self) -> int:
@@ -183,14 +184,15 @@ class ListIndex:
         """Stop the worker processes (an index can still search afterwards, in this process)."""
         background, self._background = self._background, None
         pool, self._pool = self._pool, None
+        self._stopping.set()
+        if background is not None:
+            background.join()
         if pool is not None:
             pool.terminate()
             pool.join()
-        if background is not None:
-            background.join()
-        self._background_error = None
-        if pool is not None:
             gc.unfreeze()
+        self._stopping.clear()
+        self._background_error = None
 
     def start_workers(self) -> None:
         """Fork the worker processes now (see ListCatalog.prepare); they are otherwise forked when needed."""
@@ -227,7 +229,16 @@ class ListIndex:
         """
         nothing: _Scored = (floor, ())
         tasks = [todo[start:start + PARALLEL_BATCHES] for start in range(0, len(todo), PARALLEL_BATCHES)]
-        for task, found in zip(tasks, pool.imap(_score_task, [(task, floor) for task in tasks])):
+        results = pool.imap(_score_task, [(task, floor) for task in tasks])
+        for task in tasks:
+            while True:  # in short waits: close() may stop the pool, and then no result ever comes
+                if self._stopping.is_set():
+                    return
+                try:
+                    found = results.next(timeout=0.2)
+                    break
+                except multiprocessing.TimeoutError:
+                    continue
             self._prescored.update(dict.fromkeys(task, nothing))
             for position, hits in found:
                 self._prescored[task[position]] = (floor, hits)
