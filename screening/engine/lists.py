@@ -50,7 +50,12 @@ class ListCatalog:
 
     @property
     def wanted(self) -> int:
+        """How many list_match conditions have been compiled (compile_packs tells list rules apart by it)."""
         return len(self._wanted)
+
+    def _searched(self) -> list[ListMatchSpec]:
+        """The recorded specs that search names and select any entry."""
+        return [spec for spec in self._wanted if spec.fields and self.names(spec) is not None]
 
     def prepare(self, input_bytes: int) -> None:
         """Before a big input is read: build the name index and fork its worker processes now.
@@ -60,8 +65,7 @@ class ListCatalog:
         """
         from screening.matching.lists import worker_count
 
-        searched = [spec for spec in self._wanted if spec.fields and self.names(spec) is not None]
-        if searched and input_bytes >= PREFORK_MIN_BYTES and worker_count() > 1:
+        if input_bytes >= PREFORK_MIN_BYTES and worker_count() > 1 and self._searched():
             self.full_index().start_workers()
 
     def start(self, records: pd.DataFrame) -> None:
@@ -73,7 +77,7 @@ class ListCatalog:
         from screening.matching.lists import DEFAULT_THRESHOLD
         from screening.matching.score import COUNTRY_MATCH_BONUS
 
-        searched = [spec for spec in self._wanted if spec.fields and self.names(spec) is not None]
+        searched = self._searched()
         if not searched:
             return
         floor = min((spec.threshold if spec.threshold is not None else DEFAULT_THRESHOLD) for spec in searched)
