@@ -16,15 +16,20 @@ from tests.hostile.conftest import screen
 EXCEL_MAX = 32_767
 
 
+def _write(path: Path, rows: list[list[str]], kind: str) -> None:
+    """The rows as an xlsx workbook or a CRLF CSV file."""
+    if kind == "xlsx":
+        corpus.suppliers_xlsx(path, rows)
+    else:
+        path.write_text("".join(",".join(r) + "\r\n" for r in rows), encoding="utf-8")
+
+
 @pytest.mark.parametrize("kind", ["xlsx", "csv"])
 def test_cell_of_excels_maximum_length_is_screened_whole(tmp_path: Path, out_dir: Path, kind: str) -> None:
     notes = "x" * EXCEL_MAX
     rows = [["Supplier Name", "Notes"], ["Hunchun Ocean Seafood Co", notes], ["Rheinland GmbH", "y" * (EXCEL_MAX + 1)]]
     path = tmp_path / f"long.{kind}"
-    if kind == "xlsx":
-        corpus.suppliers_xlsx(path, rows)
-    else:
-        path.write_text("".join(",".join(r) + "\r\n" for r in rows), encoding="utf-8")
+    _write(path, rows, kind)
     outcome = screen(path, out_dir)
     assert outcome.exit_code == 0
     rows_out = outcome.rows()
@@ -129,10 +134,7 @@ NAMES = {
 def test_names_in_every_script_are_screened_and_kept_exactly(tmp_path: Path, out_dir: Path, kind: str) -> None:
     rows = [["Supplier Name", "Country"]] + [[name, country] for name, country, _ in NAMES.values()]
     path = tmp_path / f"scripts.{kind}"
-    if kind == "xlsx":
-        corpus.suppliers_xlsx(path, rows)
-    else:
-        path.write_text("".join(",".join(r) + "\r\n" for r in rows), encoding="utf-8")
+    _write(path, rows, kind)
     outcome = screen(path, out_dir)
     assert outcome.exit_code == 0
     got = {row["fields"]["name"]: (row["fields"]["country"], row["band"]) for row in outcome.report["rows"]}  # type: ignore[index]
