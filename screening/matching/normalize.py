@@ -33,7 +33,7 @@ What it does, in order (each step is reported in NameForm.notes so a hit can be 
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from functools import lru_cache
 
@@ -64,6 +64,24 @@ TOKEN_CACHE = 1 << 18
 
 MAX_NAME_CHARS = 300
 """Longer cells are not names (a pasted address or note); only this many characters are compared."""
+
+
+
+class _Memo(dict[str, object]):
+    """A function of one string, remembered in a plain dict: `memo[word]` is a C-level lookup once seen
+    (lru_cache costs a Python call per lookup, and names look up every one of their words several times).
+    Emptied when it holds TOKEN_CACHE entries."""
+
+    def __init__(self, function: Callable[[str], object]) -> None:
+        super().__init__()
+        self._function = function
+
+    def __missing__(self, key: str) -> object:
+        if len(self) >= TOKEN_CACHE:
+            self.clear()
+        value = self[key] = self._function(key)
+        return value
+
 
 # ------------------------------------------------------------------------------------------ characters
 
@@ -205,7 +223,11 @@ name (DPRK keeps the initial r, the ROK drops it), so are Pak/Park and Choe/Choi
 _KEY_MAP = {"eo": "o", "eu": "u", "tch": "c", "ch": "c", "zh": "c", "j": "c", "q": "c", "ts": "c", "tz": "c",
             "z": "c", "sh": "s", "hs": "s", "x": "s", "ks": "s", "kh": "k", "th": "t", "ph": "p", "v": "w",
             "g": "k", "d": "t", "b": "p", "l": "r"}
-_KEY_PATTERN = re.compile(r"eo|eu|tch|ch|zh|ts|tz|hs|sh|ks|kh|th|ph|[jqzxvgdbl]")
+_KEY_DIGRAPHS = re.compile(r"eo|eu|tch|ch|zh|ts|tz|hs|sh|ks|kh|th|ph")
+_KEY_LETTERS = str.maketrans({k: v for k, v in _KEY_MAP.items() if len(k) == 1})
+"""The single letters of _KEY_MAP, rewritten after the digraphs: the same as one left-to-right pass over
+both, since no single letter starts a digraph it could take apart except z, which the digraph pass has
+seen first (zh), and no digraph writes a letter that is rewritten again."""
 _DOUBLED = re.compile(r"(.)\1+")
 
 GATE_FUZZY_MIN_LEN = 4
@@ -260,16 +282,24 @@ def _is_han(ch: str) -> bool:
 _ABJAD = re.compile("[\u0590-\u05ff\u0600-\u06ff\u0700-\u074f\u0750-\u077f\u08a0-\u08ff\ufb1d-\ufdff\ufe70-\ufeff]")
 """Hebrew, Arabic and Syriac letters: scripts that mostly leave short vowels unwritten (محمد -> 'mhmd')."""
 
-_VOWELS = re.compile(r"[aeiouyw]")
 
 _SYLLABIC = re.compile("[\uac00-\ud7a3\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff]")
 """Hangul syllables and Han characters: transliterated one syllable per token."""
 
 
-@lru_cache(maxsize=TOKEN_CACHE)
+_NO_VOWELS = str.maketrans("", "", "aeiouyw")
+
+
+def _skeleton(token: str) -> str:
+    return token if token.isdigit() else _DOUBLED.sub(_first_group, token.translate(_NO_VOWELS))
+
+
+_SKELETONS = _Memo(_skeleton)
+
+
 def skeleton(token: str) -> str:
     """Consonant skeleton of a token, for names written in abjads: 'mohamed' -> 'mhmd', 'hassan' -> 'hsn'."""
-    return token if token.isdigit() else _DOUBLED.sub(r"\1", _VOWELS.sub("", token))
+    return _SKELETONS[token]  # type: ignore[return-value]
 
 
 def _has_other_script(text: str) -> bool:
@@ -278,6 +308,28 @@ def _has_other_script(text: str) -> bool:
         ch.isalpha() and not ("\u00c0" <= ch < "\u0250" or "\u1e00" <= ch <= "\u1eff") and ord(ch) > 0x7F
         for ch in text
     )
+
+
+class _LatinLetters(dict[int, str]):
+    """Code point -> its Latin (ASCII) spelling, worked out on first sight, for str.translate: a Hangul
+    syllable is romanised DPRK style and a Han character gets its syllable, each between spaces; anything
+    else goes through anyascii (a per-character table, so character by character is the same)."""
+
+    def __missing__(self, code: int) -> str:
+        ch = chr(code)
+        if ch.isascii():
+            value = ch
+        elif _HANGUL_FIRST <= code <= _HANGUL_LAST:
+            value = romanize_hangul(ch)
+        elif _is_han(ch):
+            value = f" {anyascii(ch)} "
+        else:
+            value = anyascii(ch)
+        self[code] = value
+        return value
+
+
+_LATIN = _LatinLetters()
 
 
 @lru_cache(maxsize=NAME_CACHE)
@@ -292,15 +344,7 @@ def transliterate(text: str) -> str:
     """
     if text.isascii():
         return " ".join(text.lower().split())
-    parts: list[str] = []
-    for ch in romanize_hangul(text):
-        if ch.isascii():
-            parts.append(ch)
-        elif _is_han(ch):
-            parts.append(f" {anyascii(ch)} ")
-        else:
-            parts.append(anyascii(ch))
-    return " ".join("".join(parts).lower().split())
+    return " ".join(text.translate(_LATIN).lower().split())
 
 
 # ----------------------------------------------------------------------------------------------- tokens
@@ -310,7 +354,21 @@ def _first_group(match: re.Match[str]) -> str:
     return match.group(1)  # a function, not r"\1": re expands a template on every call
 
 
-@lru_cache(maxsize=TOKEN_CACHE)
+def _digraph(match: re.Match[str]) -> str:
+    return _KEY_MAP[match.group()]
+
+
+def _token_key(token: str) -> str:
+    number = _number(token)
+    if number.isdigit():
+        return number
+    key = _KEY_DIGRAPHS.sub(_digraph, KOREAN_SURNAMES.get(token, token)).translate(_KEY_LETTERS)
+    return _DOUBLED.sub(_first_group, key)
+
+
+_TOKEN_KEYS = _Memo(_token_key)
+
+
 def token_key(token: str) -> str:
     """Romanisation-insensitive key of one token: 'jeong', 'chong', 'jong' -> 'cong'; 'lee', 'yi' -> 'ri'.
 
@@ -320,11 +378,7 @@ def token_key(token: str) -> str:
     Returns:
         The key; digits are returned unchanged.
     """
-    number = _number(token)
-    if number.isdigit():
-        return number
-    key = _KEY_PATTERN.sub(lambda m: _KEY_MAP[m.group()], KOREAN_SURNAMES.get(token, token))
-    return _DOUBLED.sub(_first_group, key)
+    return _TOKEN_KEYS[token]  # type: ignore[return-value]
 
 
 @lru_cache(maxsize=TOKEN_CACHE)
@@ -373,9 +427,7 @@ def _near(token: str, table: dict[str, str]) -> str | None:
     return None
 
 
-@lru_cache(maxsize=TOKEN_CACHE)
-def legal_word(token: str) -> str | None:
-    """The legal class of a bare legal word, also with one typo: 'corporatiion' -> 'company'."""
+def _legal_word(token: str) -> str | None:
     found = LEGAL_WORDS.get(token)
     if found is None:
         near = _near(token, _NEAR_LEGAL)
@@ -383,13 +435,29 @@ def legal_word(token: str) -> str | None:
     return found
 
 
-@lru_cache(maxsize=TOKEN_CACHE)
+_LEGAL_WORDS = _Memo(_legal_word)
+
+
+def legal_word(token: str) -> str | None:
+    """The legal class of a bare legal word, also with one typo: 'corporatiion' -> 'company'."""
+    return _LEGAL_WORDS[token]  # type: ignore[return-value]
+
+
+def _minor_in_person(token: str) -> bool:
+    return token in PERSON_PARTICLES or (len(token) > 6 and _PATRONYMIC.search(token) is not None)
+
+
+def _minor_in_org(token: str) -> bool:
+    return token in _MINOR_ORG or _near(token, _NEAR_GENERIC) is not None
+
+
+_MINOR = {True: _Memo(_minor_in_person), False: _Memo(_minor_in_org)}
+
+
 def is_minor(token: str, person: bool) -> bool:
     """A token that cannot identify a name on its own: a generic word (organisations, also with one typo
     when long: 'shippiog') or a particle (persons)."""
-    if person:
-        return token in PERSON_PARTICLES or (len(token) > 6 and _PATRONYMIC.search(token) is not None)
-    return token in _MINOR_ORG or _near(token, _NEAR_GENERIC) is not None
+    return _MINOR[person][token]  # type: ignore[return-value]
 
 
 def _number(token: str) -> str:
@@ -403,7 +471,7 @@ def _number(token: str) -> str:
 def _join_acronyms(tokens: list[str], person: bool) -> list[str]:
     """'k o m i d' -> 'komid', 'p t astra' -> 'pt astra': a run of single letters is an acronym or an
     abbreviated legal form (persons keep their initials)."""
-    if person or len(tokens) < 2:
+    if person or len(tokens) < 2 or min(map(len, tokens)) > 1:
         return tokens
     out: list[str] = []
     run: list[str] = []
@@ -554,13 +622,13 @@ def normalize_name(name: str, person: bool = False) -> NameForm:
     if not person:
         content = [w for w in words if w not in STOPWORDS]
         words = content or words
-        classes = list(map(legal_word, words))
+        classes = list(map(_LEGAL_WORDS.__getitem__, words))
         kept = [w for w, c in zip(words, classes) if c is None]
         if kept and len(kept) < len(words):
             legal += [(w, c) for w, c in zip(words, classes) if c is not None]
             words = kept
-    minor = tuple([is_minor(w, person) for w in words])
-    keys = tuple(map(token_key, words))
+    minor: tuple[bool, ...] = tuple(map(_MINOR[person].__getitem__, words))  # type: ignore[arg-type]
+    keys: tuple[str, ...] = tuple(map(_TOKEN_KEYS.__getitem__, words))  # type: ignore[arg-type]
     ident = _identifying(minor)
     compacts: tuple[str, ...] = ("".join(words),)
     cores: tuple[str, ...] = ("".join([words[i] for i in ident]),)
@@ -570,17 +638,19 @@ def normalize_name(name: str, person: bool = False) -> NameForm:
         joined.update(keys)
     else:
         gate = frozenset([keys[i] for i in ident] + [words[i] for i in ident])
+    # Joined names are new strings each time: keyed without the memo, which they would only churn.
     if len(words) > 1:
-        joined.add(token_key(compacts[0]))
-    if len(ident) > 1:
-        joined.add(token_key(cores[0]))
+        compact_key = _token_key(compacts[0])
+        joined.add(compact_key)
+        if len(ident) > 1:
+            joined.add(compact_key if cores[0] == compacts[0] else _token_key(cores[0]))
     if written_order and written_order != words:
         order_ident = _identifying(tuple(is_minor(w, person) for w in written_order))
         compacts += ("".join(written_order),)
         cores += ("".join(written_order[i] for i in order_ident),)
         if len(order_ident) > 1:
             joined.add(token_key(cores[1]))
-    skeletons = tuple(map(skeleton, words))
+    skeletons: tuple[str, ...] = tuple(map(_SKELETONS.__getitem__, words))  # type: ignore[arg-type]
     bones = frozenset([skeletons[i] for i in ident if len(skeletons[i]) > 1])
     if len(ident) > 1:
         bones |= {"".join([skeletons[i] for i in ident])}
