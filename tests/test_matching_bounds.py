@@ -18,6 +18,8 @@ SUPPLIERS = [
     "Anna K. Müller-Jinhai", "Atlas Deyang Packaging Ltd", "Ocean Maritime Management", "Mansudae Art Studio",
     # abjad: list names written in Arabic script pair by consonant skeleton with romanised ones, and back
     "Mohamed Hassan Al Amri", "Abd Al Rahman Trading", "محمد حسن", "هيئة تحرير الشام", "Hayat Tahrir al Sham",
+    # initials: a person's initial pairs with any word of its letter ('J. Smith' / 'John Smith')
+    "Al Amal Pinghuade Steel W.L.L.", "J. U. Kim", "Kim J. U.", "R. S. Chol", "Polmet Sp. z o.o.", "I. Ri",
 ]
 
 
@@ -65,6 +67,21 @@ def test_bounds_keep_every_pair_the_scorer_would_keep(floor: float) -> None:
     assert checked > 100  # the check saw real hits
     assert abjad_hits > 0  # among them pairs where a name is written in an abjad
     assert dropped > checked  # and the bounds do drop pairs (else they would be pointless)
+
+
+def test_initials_link_only_to_names_with_a_word_of_their_letter() -> None:
+    """A company read as a person name: its 'W.L.L.' are three initials. Assumed to pair with anything, they
+    made nearly every candidate's token bound pass; linked by first letter, almost none does."""
+    part = next(p for p in full_index()._partitions if p.person)
+    query = normalize_name("Al Amal Pinghuade Steel W.L.L.", True)
+    assert {"w", "l"} <= set(query.tokens)
+    ci = part.index.candidates(query)
+    qi = np.zeros(len(ci), dtype=np.int32)
+    token, _ = part.bounds.possible([query], qi, ci, 85.0)
+    views = part.scorer.views_many([query], qi, ci, True)
+    assert len(ci) > 100
+    assert not (views >= 85.0).any()
+    assert token.sum() <= len(ci) // 20, (token.sum(), len(ci))
 
 
 def _edited(word: str, seed: int) -> list[str]:

@@ -155,6 +155,9 @@ class WordLinks:
         self._by_key: dict[str, list[int]] = {}
         for i, key in enumerate(keys):
             self._by_key.setdefault(key, []).append(i)
+        self._by_first: dict[str, list[int]] = {}
+        for i, word in enumerate(words):
+            self._by_first.setdefault(word[:1], []).append(i)
         # word id -> positions of the list names holding it (CSR over the scorer's token table)
         tokens = scorer.tokens
         names, slots = np.nonzero(tokens >= 0)
@@ -172,7 +175,7 @@ class WordLinks:
         self._with_bones: dict[tuple[str, bool], np.ndarray] = {}
 
     def names(self, word: str) -> np.ndarray:
-        """Sorted positions of the list names holding a word that may pair with `word` (len(word) > 1)."""
+        """Sorted positions of the list names holding a word that may pair with `word`."""
         found = self._cache.get(word)
         if found is None:
             self.prefetch([word])
@@ -199,7 +202,7 @@ class WordLinks:
     def prefetch(self, words: Iterable[str]) -> None:
         """Find the list names of every new word at once: one numpy pass per word length, not per word."""
         by_length: dict[int, list[str]] = {}
-        for word in sorted({w for w in words if len(w) > 1 and w not in self._cache}):
+        for word in sorted({w for w in words if w and w not in self._cache}):
             by_length.setdefault(len(word), []).append(word)
         if len(self._cache) > WORD_CACHE:
             self._cache.clear()
@@ -219,6 +222,8 @@ class WordLinks:
             same.update(self._by_key.get(key, ()))
             if self.person and word[:1] in self._by_word:
                 same.add(self._by_word[word[:1]])  # a listed initial pairs with any name of that first letter
+            if self.person and len(word) == 1 and not key.isdigit():
+                same.update(self._by_first.get(word, ()))  # and a query initial with any listed word of its letter
             similar.append(same)
         numbers = [w.isdigit() or k.isdigit() for w, k in zip(words, keys)]  # numbers pair only when equal
         self._confirm(similar, words, words, numbers, self._by_words, self._words, _RAW_EDITS, 1.0)
@@ -323,7 +328,7 @@ class PairBounds:
         """Per query: may its token view reach `floor` against the best list name one could imagine?
 
         That name would pair every query word that pairs with any list word (WordLinks) and have no other
-        word: (A + n) / (A + n + left), A the weight of those n words (light words and initials assumed to
+        word: (A + n) / (A + n + left), A the weight of those n words (light words assumed to
         pair), left the rest of the query's weight, discounted as an omission when three words or more pair.
         A supplier name read as a person ('Dandong Yishun Steel Group') usually has no hope against persons.
         """
@@ -333,7 +338,7 @@ class PairBounds:
             weights = _weights(query)
             linked, count = 0.0, 0
             for token, weight in zip(query.tokens, weights):
-                if weight < 1.0 or len(token) == 1 or len(self.links.names_with_bones(token, query.abjad)):
+                if weight < 1.0 or len(self.links.names_with_bones(token, query.abjad)):
                     linked += weight
                     count += 1
             left = sum(weights) - linked
@@ -344,32 +349,33 @@ class PairBounds:
         return hope
 
     def _token_bound(self, queries: Sequence[NameForm], qi: np.ndarray, ci: np.ndarray) -> np.ndarray:
-        size = max(len(self._total), 1)
-        assumed_weight = np.zeros(len(queries))
-        assumed_count = np.zeros(len(queries), dtype=np.int64)
-        keys: list[np.ndarray] = []
-        weights: list[float] = []
-        for n in np.unique(qi).tolist():  # the queries with pairs here
-            query = queries[n]
+        linked_weight = np.zeros(len(qi))  # weight of the query's words that may pair in the list name
+        linked_count = np.zeros(len(qi), dtype=np.int64)
+        order = np.argsort(qi, kind="stable")
+        for rows in np.split(order, np.flatnonzero(np.diff(qi[order])) + 1):  # the pairs of one query
+            if not len(rows):
+                continue
+            query = queries[int(qi[rows[0]])]
+            names = ci[rows]
+            light, light_count = 0.0, 0
+            heavy = np.zeros(len(rows))  # weight of the words weighing 1 that may pair in each list name
+            heavy_count = np.zeros(len(rows), dtype=np.int64)
+            found: dict[str, np.ndarray | None] = {}
             for token, weight in zip(query.tokens, _weights(query)):
-                if weight < 1.0 or len(token) == 1:  # light words and initials: assume they pair
-                    assumed_weight[n] += weight
-                    assumed_count[n] += 1
+                if weight < 1.0:  # light words: assume they pair
+                    light += weight
+                    light_count += 1
                     continue
-                keys.append(self.links.names_with_bones(token, query.abjad).astype(np.int64) + n * size)
-                weights.append(weight)
-        pair = qi.astype(np.int64) * size + ci
-        linked_weight = assumed_weight[qi].copy()
-        linked_count = assumed_count[qi].copy()
-        if keys:
-            joined = np.concatenate(keys)
-            word_weight = np.repeat(np.array(weights), [len(k) for k in keys])
-            order = np.argsort(joined, kind="stable")
-            joined, word_weight = joined[order], word_weight[order]
-            left, right = np.searchsorted(joined, pair, "left"), np.searchsorted(joined, pair, "right")
-            cumulative = np.concatenate([[0.0], np.cumsum(word_weight)])
-            linked_weight += cumulative[right] - cumulative[left]
-            linked_count += right - left
+                if token not in found:  # linked where the list name is among the word's links (sorted)
+                    links = self.links.names_with_bones(token, query.abjad)
+                    found[token] = (links[np.minimum(np.searchsorted(links, names), len(links) - 1)] == names
+                                    if len(links) else None)
+                hit = found[token]
+                if hit is not None:
+                    heavy += hit if weight == 1.0 else weight * hit
+                    heavy_count += hit
+            linked_weight[rows] = heavy + light
+            linked_count[rows] = heavy_count + light_count
         query_total = np.array([sum(_weights(q)) for q in queries])
         query_majors = np.array([_major_count(q) for q in queries], dtype=np.int64)
         query_syllabic = np.array([q.syllabic for q in queries], dtype=bool)
