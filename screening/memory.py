@@ -28,6 +28,30 @@ def gc_paused() -> Iterator[None]:
             gc.enable()
 
 
+PER_VALUE_CACHE = 4096
+"""Function caches this large or larger hold a result per cell or name; smaller ones hold tables built once
+(the country names, the header vocabulary), which forget_caches() keeps."""
+
+
+def forget_caches() -> None:
+    """Empty the per-value function caches of every screening module (lru_cache, or anything with the same
+    cache_clear and cache_parameters).
+
+    A run that has evaluated its rules is done with them: at a million rows the caches of the rules and of
+    the name normaliser hold hundreds of MB, freed before the rows and the report are built.
+    """
+    for name, module in list(sys.modules.items()):
+        if name != "screening" and not name.startswith("screening."):
+            continue
+        for value in list(vars(module).values()):
+            if isinstance(value, type) or getattr(value, "__module__", None) != name:  # classes; imported names
+                continue
+            parameters = getattr(value, "cache_parameters", None)
+            maxsize = parameters().get("maxsize") if callable(parameters) else None
+            if maxsize is not None and maxsize >= PER_VALUE_CACHE:
+                value.cache_clear()
+
+
 def release_freed_heap() -> None:
     """Give the C heap's free pages back to the system (glibc only; elsewhere nothing happens).
 

@@ -13,9 +13,9 @@ from screening.engine import CompiledRule, compile_packs, evaluate
 from screening.engine.links import collect_links
 from screening.engine.lists import ListCatalog
 from screening.fields import FIELDS
-from screening.memory import gc_paused
 from screening.intake import read_inputs
 from screening.lists.model import ListEntry
+from screening.memory import forget_caches, gc_paused, release_freed_heap
 from screening.model import Band, Hit, Intake, ListInfo, Manifest, PackInfo, RowResult, ScreeningResult, Source, Table
 from screening.rulepacks import RulePack, load_packs
 from screening.rulepacks.schema import Thresholds
@@ -90,6 +90,10 @@ def screen(
                                 _rows_done(progress, rows_read, len(compiled)) if progress else None)
     finally:
         catalog.close()
+    # The list index (catalog.close) and the rules' caches, hundreds of MB at a million rows, are done with:
+    # freed before the row results and the report are built, which is when a large run reaches its peak.
+    forget_caches()
+    release_freed_heap()
 
     thresholds = {pack.id: pack.spec.pack.thresholds for pack in packs}
     rows = _row_results(intake, hits_per_row, thresholds)

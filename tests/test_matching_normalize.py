@@ -178,6 +178,17 @@ def test_generic_words_are_minor_for_organisations() -> None:
     assert is_minor("al", True) and is_minor("viktorovich", True)
 
 
+@pytest.mark.parametrize("word", ["indonesia", "iraq", "tunisia", "ryugyong"])
+def test_country_and_romanised_words_are_minor_asked_once_or_twice(word: str) -> None:
+    """Country names (from ISO 3166) and romanised generic words are minor too, also when the answer comes
+    from the memo the second time ('HILAL AHMAR SOCIETY INDONESIA' names the society, not the country)."""
+    expected = word != "ryugyong"
+    assert is_minor(word, False) is expected
+    assert is_minor(word, False) is expected
+    form = normalize_name(f"Hilal Ahmar Society {word.title()}")
+    assert dict(zip(form.tokens, form.minor))[word] is expected
+
+
 def test_gate_keys_of_generic_only_names_meet_exactly() -> None:
     generic = normalize_name("Korea Trading Co., Ltd.")
     assert all(generic.minor) and generic.gate == frozenset()

@@ -86,9 +86,12 @@ class ListCatalog:
         self.full_index().start_scoring(list(names), floor - COUNTRY_MATCH_BONUS)
 
     def close(self) -> None:
-        """Stop the worker processes of the name index, if it started any."""
+        """Stop the worker processes of the name index, if it started any, and let the index go (hundreds of
+        MB: a run is done with it once its rules are evaluated; it is built again if the catalog is used)."""
         if self._full is not None:
             self._full.close()
+        self._full = None
+        self._names.clear()
 
     def select(self, spec: ListMatchSpec) -> list[ListEntry]:
         programs = tuple(p.upper() for p in spec.programs)

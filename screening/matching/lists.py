@@ -191,6 +191,9 @@ class ListIndex:
             pool.terminate()
             pool.join()
             gc.unfreeze()
+        global _FORKED
+        if _FORKED is self:
+            _FORKED = None  # else the parent would keep the index alive after its last user drops it
         self._stopping.clear()
         self._background_error = None
 
@@ -335,30 +338,30 @@ class ListIndex:
     ) -> list[list[ListMatch]]:
         """search() for each name (with the country at the same position); repeated names are scored once.
 
-        Distinct names are scored in chunks that fit the cache (on every core, see _score), then searched.
+        Distinct names are scored in chunks that fit the cache (on every core, see _score); only those with a
+        candidate at or above the floor are then searched. The names without a match share one empty list.
         """
         if countries is not None and len(countries) != len(names):
             raise ValueError(f"{len(names)} names but {len(countries)} countries")
         floor = threshold - COUNTRY_MATCH_BONUS
         distinct = list(dict.fromkeys(n for n in names if n and n.strip()))
-        done: dict[tuple[str, str | None], list[ListMatch]] = {}
-        pairs = zip(names, countries if countries is not None else [None] * len(names))
-        by_name: dict[str, list[str | None]] = {}
-        for name, country in dict.fromkeys(pairs):  # each distinct (name, country) once
-            by_name.setdefault(name, []).append(country)
+        hopeful: set[str] = set()  # a candidate at or above the floor, or no longer in the cache to say
         for start in range(0, len(distinct), SEARCH_CHUNK):
             chunk = distinct[start:start + SEARCH_CHUNK]
             self._score(chunk, floor)
-            for name in chunk:
-                for country in by_name[name]:
-                    done[(name, country)] = self.search(name, country=country, threshold=threshold, limit=limit,
-                                                        only=only)
+            hopeful.update(n for n in chunk if (cached := self._cached(n, floor)) is None or cached[1])
+        nothing: list[ListMatch] = []
+        done: dict[tuple[str, str | None], list[ListMatch]] = {}
         out: list[list[ListMatch]] = []
-        for i, name in enumerate(names):
-            key = (name, countries[i] if countries is not None else None)
-            if key not in done:  # blank names
-                done[key] = self.search(name, country=key[1], threshold=threshold, limit=limit, only=only)
-            out.append(done[key])
+        for name, country in zip(names, countries if countries is not None else [None] * len(names)):
+            if name not in hopeful:
+                out.append(nothing)
+                continue
+            found = done.get((name, country))
+            if found is None:
+                found = done[(name, country)] = self.search(name, country=country, threshold=threshold,
+                                                            limit=limit, only=only)
+            out.append(found)
         return out
 
     def restricted(self, entries: Sequence[ListEntry]) -> SelectedIndex:

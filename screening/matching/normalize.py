@@ -76,6 +76,12 @@ class _Memo(dict[str, object]):
         super().__init__()
         self._function = function
 
+    def cache_clear(self) -> None:  # as lru_cache's (memory.forget_caches)
+        self.clear()
+
+    def cache_parameters(self) -> dict[str, int]:
+        return {"maxsize": TOKEN_CACHE}
+
     def __missing__(self, key: str) -> object:
         if len(self) >= TOKEN_CACHE:
             self.clear()
@@ -451,7 +457,8 @@ def _minor_in_org(token: str) -> bool:
     return token in _MINOR_ORG or _near(token, _NEAR_GENERIC) is not None
 
 
-_MINOR = {True: _Memo(_minor_in_person), False: _Memo(_minor_in_org)}
+_MINOR_PERSON_MEMO, _MINOR_ORG_MEMO = _Memo(_minor_in_person), _Memo(_minor_in_org)
+_MINOR = {True: _MINOR_PERSON_MEMO, False: _MINOR_ORG_MEMO}
 
 
 def is_minor(token: str, person: bool) -> bool:
