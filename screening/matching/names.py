@@ -88,13 +88,12 @@ class NameIndex:
             normalised, self._normalised, scorer=fuzz.token_sort_ratio, score_cutoff=threshold,
             dtype=np.float32, workers=1,
         )
-        for qi, row in enumerate(scores):
+        # Only the pairs cdist kept (row by row, list names in order: the first of equal scores wins).
+        for qi, ci in zip(*(found.tolist() for found in np.nonzero(scores))):
             if not normalised[qi]:
                 continue
-            best: NameMatch | None = None
-            for ci in np.flatnonzero(row):
-                score = similarity(normalised[qi], self._normalised[ci])
-                if score >= threshold and (best is None or score > best.similarity):
-                    best = NameMatch(self._entry[ci], self._written[ci], round(float(score), 1))
-            results[qi] = best
+            score = similarity(normalised[qi], self._normalised[ci])
+            best = results[qi]
+            if score >= threshold and (best is None or score > best.similarity):
+                results[qi] = NameMatch(self._entry[ci], self._written[ci], round(float(score), 1))
         return results
