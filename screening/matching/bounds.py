@@ -122,14 +122,16 @@ class _Vocabulary:
         columns = np.flatnonzero(fits)
         if not len(columns):
             return np.empty(0, dtype=np.int64), np.empty(0, dtype=np.int64)
-        edits = edits[columns][None, :]
+        edits = edits[columns]
+        # An edit changes at most two letters of the set and six letter pairs. The letters test runs on the
+        # whole (word, vocabulary) matrix; the letter pairs only on what it lets through (a few per cent).
         letters = np.bitwise_count(self.letters[start + columns][None, :]
                                    ^ np.array([_mask(s) for s in spellings], dtype=np.uint64)[:, None])
-        pairs = np.bitwise_count(self.pairs[start + columns][None, :]
-                                 ^ np.array([_bigrams(s) for s in spellings], dtype=np.uint64)[:, None])
-        # An edit changes at most two letters of the set and six letter pairs.
-        row, column = np.nonzero((letters <= 2 * edits) & (pairs <= 6 * edits))
-        return row, self.order[start + columns[column]]
+        row, column = np.nonzero(letters <= 2 * edits[None, :])
+        pairs = np.bitwise_count(self.pairs[start + columns[column]]
+                                 ^ np.array([_bigrams(s) for s in spellings], dtype=np.uint64)[row])
+        close = pairs <= 6 * edits[column]
+        return row[close], self.order[start + columns[column[close]]]
 
 
 class WordLinks:
