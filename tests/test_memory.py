@@ -28,7 +28,8 @@ def test_forget_caches_empties_the_per_value_caches_and_keeps_built_tables() -> 
 
 
 def _entry(number: int, name: str) -> ListEntry:
-    return ListEntry(source="un", id=str(number), type=EntryType.ENTITY, names=(ListName(name, "primary", Strength.STRONG),))
+    return ListEntry(source="un", id=str(number), type=EntryType.ENTITY,
+                     names=(ListName(name, "primary", Strength.STRONG),))
 
 
 def test_a_closed_catalog_lets_its_index_go_and_builds_it_again_when_used() -> None:
