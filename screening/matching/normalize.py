@@ -66,7 +66,6 @@ MAX_NAME_CHARS = 300
 """Longer cells are not names (a pasted address or note); only this many characters are compared."""
 
 
-
 class _Memo(dict[str, object]):
     """A function of one string, remembered in a plain dict: `memo[word]` is a C-level lookup once seen
     (lru_cache costs a Python call per lookup, and names look up every one of their words several times).
@@ -287,7 +286,6 @@ def _is_han(ch: str) -> bool:
 
 _ABJAD = re.compile("[\u0590-\u05ff\u0600-\u06ff\u0700-\u074f\u0750-\u077f\u08a0-\u08ff\ufb1d-\ufdff\ufe70-\ufeff]")
 """Hebrew, Arabic and Syriac letters: scripts that mostly leave short vowels unwritten (محمد -> 'mhmd')."""
-
 
 _SYLLABIC = re.compile("[\uac00-\ud7a3\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff]")
 """Hangul syllables and Han characters: transliterated one syllable per token."""
