@@ -13,7 +13,7 @@ from screening.engine import CompiledRule, compile_packs, evaluate
 from screening.engine.links import collect_links
 from screening.engine.lists import ListCatalog
 from screening.fields import FIELDS
-from screening.intake import read_inputs
+from screening.intake import ChecksAhead, Limits, read_inputs
 from screening.lists.model import ListEntry
 from screening.memory import forget_caches, gc_paused, release_freed_heap
 from screening.model import Band, Hit, Intake, ListInfo, Manifest, PackInfo, RowResult, ScreeningResult, Source, Table
@@ -78,9 +78,15 @@ def screen(
     lists = lists or Lists()
     catalog = ListCatalog(lists.entries)
     compiled = compile_packs(packs, catalog)
+    limits: Limits | None = None
+    ahead: ChecksAhead | None = None
     try:
-        catalog.prepare(_input_bytes(inputs))  # for a big input, list workers start before it fills memory
-        intake = read_inputs(inputs, sheet=sheet, overrides=overrides)
+        input_bytes = _input_bytes(inputs)
+        if catalog.prepares(input_bytes):  # the workbook checks run in a child while the index is built
+            limits = Limits.from_env()
+            ahead = ChecksAhead(inputs, limits)
+        catalog.prepare(input_bytes)  # for a big input, list workers start before it fills memory
+        intake = read_inputs(inputs, sheet=sheet, overrides=overrides, limits=limits, ahead=ahead)
 
         rows_read = len(intake.records)
         if progress:
@@ -90,6 +96,8 @@ def screen(
                                 _rows_done(progress, rows_read, len(compiled)) if progress else None)
     finally:
         catalog.close()
+        if ahead is not None:
+            ahead.close()
     # The list index (catalog.close) and the rules' caches, hundreds of MB at a million rows, are done with:
     # freed before the row results and the report are built, which is when a large run reaches its peak.
     forget_caches()

@@ -63,10 +63,15 @@ class ListCatalog:
         Workers forked later would each keep a copy of every page the parent changes after the fork (a
         million rows read: gigabytes); forked now, they hold the index and little else.
         """
+        if self.prepares(input_bytes):
+            self.full_index().start_workers()
+
+    def prepares(self, input_bytes: int) -> bool:
+        """Whether prepare() builds the index and forks workers for an input this big."""
         from screening.matching.lists import worker_count
 
-        if input_bytes >= PREFORK_MIN_BYTES and worker_count() > 1 and self._searched():
-            self.full_index().start_workers()
+        return (input_bytes >= PREFORK_MIN_BYTES and worker_count() > 1
+                and any(spec.fields and self.select(spec) for spec in self._wanted))  # index not built yet
 
     def start(self, records: pd.DataFrame) -> None:
         """Start scoring, on every core and in the background, every name the list rules will search.

@@ -24,11 +24,10 @@ from .delimited import read_delimited
 from .formats import Format, detect_format, has_macros
 from .limits import Limits, human_bytes
 from .spreadsheet import read_workbook_and_hidden
-from .xlsguard import check_xls
-from .zipguard import check_zip_parts
+from .ahead import ChecksAhead, check_workbook
 from .tables import NoNameColumn, RawSheet, SheetTable, build_table
 
-__all__ = ["Limits", "read_inputs"]
+__all__ = ["ChecksAhead", "Limits", "read_inputs"]
 
 _MAP_HINT = 'name one with --map "Header=name"'
 _LISTED_HEADERS = 12  # keep one-line messages readable on a terminal
@@ -40,11 +39,13 @@ def read_inputs(
     sheet: str | None = None,
     overrides: Mapping[str, str] | None = None,
     limits: Limits | None = None,
+    ahead: ChecksAhead | None = None,
 ) -> Intake:
     """Read every input; InputError (one line, naming file and sheet) when one cannot be used.
 
     `sheet` picks one sheet of each workbook (CSV files have only one). `overrides` maps header
-    text to a canonical field, as given with --map "Header=field".
+    text to a canonical field, as given with --map "Header=field". `ahead` holds the workbooks'
+    safety checks if the caller started them earlier (they are otherwise run here).
     """
     limits = limits or Limits.from_env()
     wanted = _parse_overrides(overrides or {})
@@ -60,7 +61,7 @@ def read_inputs(
         for given in paths:
             path = str(os.fspath(given))
             try:
-                file, found, skipped = _read_file(path, sheet, wanted, limits)
+                file, found, skipped = _read_file(path, sheet, wanted, limits, ahead)
             except OSError as exc:
                 raise InputError(f"{path}: cannot be read ({exc.strerror or exc}); check the path and permissions") from None
             files.append(file)
@@ -75,16 +76,14 @@ def read_inputs(
 
 
 def _read_file(
-    path: str, sheet: str | None, wanted: Mapping[str, str], limits: Limits
+    path: str, sheet: str | None, wanted: Mapping[str, str], limits: Limits, ahead: ChecksAhead | None = None
 ) -> tuple[InputFile, list[SheetTable], list[RowError]]:
     _check_file(path, limits)
     with open(path, "rb") as f:
         digest = hashlib.file_digest(f, "sha256").hexdigest()
     fmt = detect_format(path, limits)
-    if fmt in (Format.XLSX, Format.XLSB, Format.ODS):
-        check_zip_parts(path, limits)  # real inflated sizes and sheet extents, before calamine allocates
-    elif fmt is Format.XLS:
-        check_xls(path, limits)  # the same for the cells of an Excel 97-2003 workbook
+    if ahead is None or not ahead.verdict(path, limits):
+        check_workbook(path, fmt, limits)  # before calamine allocates anything
     hidden: list[str] = []
     if fmt is Format.CSV:
         raws = [read_delimited(path, limits)]
