@@ -2,7 +2,8 @@
 
 import pytest
 
-from screening.matching.names import NameIndex, normalize_org_name
+from screening.matching.names import NameIndex, normalize_folded_org_name, normalize_org_name
+from screening.text import fold_uncached
 
 
 @pytest.mark.parametrize(
@@ -36,3 +37,16 @@ def test_index_finds_variants_and_rejects_generic_names() -> None:
     assert [m.entry if m else None for m in found] == [0, 0, 0, None, None, 1, None]
     assert found[0] is not None and found[0].similarity == 100.0
     assert found[2] is not None and 90 <= found[2].similarity < 100
+
+
+@pytest.mark.parametrize(
+    "name",
+    [
+        "Mokran, LLC", "Korea Rungrado General Trading Corp.", "ООО «Мокран»", "珲春东阳水产有限公司", "LLC",
+        "Armex Sp. z o.o.", "株式会社富士山田", "(주)대동무역", "  padded name  ", "Ｆｕｌｌｗｉｄｔｈ Ｃｏ．， Ｌｔｄ．",
+        "Café Société S.A.", "İstanbul Dış Ticaret A.Ş.", "Straße GmbH", "a\u00a0b\u3000c", "___", "",
+    ],
+)
+def test_folded_normalisation_equals_the_plain_one(name: str) -> None:
+    """The watchlist rules normalise from the column's folded text: the same result, whatever the script."""
+    assert normalize_folded_org_name(name, fold_uncached(name)) == normalize_org_name(name)

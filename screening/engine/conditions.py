@@ -16,7 +16,7 @@ import pandas as pd
 from screening.countries import country_name, to_iso2
 from screening.engine.lists import ListCatalog, country_codes_of, evaluate_identifiers, evaluate_names
 from screening.engine.terms import CodeMatcher, TermMatcher, TokenIndex
-from screening.matching.names import NameIndex, NameMatch
+from screening.matching.names import NameIndex, NameMatch, normalize_folded_org_name, normalize_org_name
 from screening.model import Evidence, LinkEvidence
 from screening.rulepacks.schema import (
     PLACE_FIELDS,
@@ -43,7 +43,7 @@ from screening.rulepacks.schema import (
 )
 from screening.text import fold
 
-# Distinct names matched against all of a pack's watchlists together, well under normalize_org_name's cache.
+# Distinct names matched against a watchlist at once (a score matrix of this many rows).
 _WATCHLIST_CHUNK = 50_000
 
 # What a probe says about one cell: (what it matched, similarity or None).
@@ -285,21 +285,26 @@ class Compiler:
     def _watchlist_matches(self, frame: Frame, field_name: str, list_id: str, threshold: float) -> list[NameMatch | None]:
         """index.best() over the field's distinct values, for every watchlist searched in that field at once.
 
-        Each name is normalised once for all the pack's watchlists: the values go through every list in
-        chunks smaller than normalize_org_name's cache, so the second and third lists find each name
-        there. One list at a time over a million names would normalise every name once per list.
+        Each name is normalised once for all the pack's watchlists, from the column's folded text that the
+        term rules use too (folding is most of the cost); the score matrices go chunk by chunk.
         """
         found = frame.watchlist_matches.setdefault((id(self), field_name), {})
         if (list_id, threshold) not in found:
             wanted = [spec for spec in self._watchlist_specs.get(field_name, []) if spec not in found]
             if (list_id, threshold) not in wanted:
                 wanted.append((list_id, threshold))
-            queries = [str(u) for u in frame.factorized(field_name)[1]]
+            uniques = frame.factorized(field_name)[1]
+            queries = [str(u) for u in uniques]
+            folded = frame.tokens(field_name).folded
+            normalised = [
+                normalize_folded_org_name(q, f) if type(u) is str and u else normalize_org_name(q) if q else ""
+                for q, u, f in zip(queries, uniques, folded)
+            ]
             results: dict[tuple[str, float], list[NameMatch | None]] = {spec: [] for spec in wanted}
             for start in range(0, len(queries), _WATCHLIST_CHUNK):
-                chunk = queries[start : start + _WATCHLIST_CHUNK]
+                chunk = slice(start, start + _WATCHLIST_CHUNK)
                 for spec in wanted:
-                    results[spec].extend(self._indexes[spec[0]].best(chunk, spec[1]))
+                    results[spec].extend(self._indexes[spec[0]].best(queries[chunk], spec[1], normalised[chunk]))
             found.update(results)
         return found[(list_id, threshold)]
 

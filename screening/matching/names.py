@@ -14,7 +14,7 @@ from functools import lru_cache
 import numpy as np
 from rapidfuzz import fuzz, process
 
-from screening.text import simplify
+from screening.text import simplify, simplify_folded
 
 # Legal-form words, as they appear after simplify() (lower case, punctuation -> space).
 _LEGAL_WORDS = frozenset(
@@ -40,8 +40,18 @@ SHORT_NAME = 5
 @lru_cache(maxsize=262144)
 def normalize_org_name(name: str) -> str:
     """Fold case, accents and punctuation, and drop legal forms: 'Mokran, LLC' -> 'mokran'."""
-    text = _CJK_LEGAL.sub("", name.strip())
-    text = f" {simplify(text)} "
+    return _without_legal_forms(simplify(_CJK_LEGAL.sub("", name.strip())), name)
+
+
+def normalize_folded_org_name(name: str, folded: str) -> str:
+    """normalize_org_name(name) for a name whose fold() is known (a column folded once for every rule)."""
+    if name != name.strip() or (not name.isascii() and _CJK_LEGAL.search(name)):
+        return normalize_org_name(name)
+    return _without_legal_forms(simplify_folded(folded), name)
+
+
+def _without_legal_forms(simplified: str, name: str) -> str:
+    text = f" {simplified} "
     for phrase in _LEGAL_PHRASES:
         text = text.replace(f" {phrase} ", " ")
     words = [w for w in text.split() if w not in _LEGAL_WORDS]
@@ -77,9 +87,14 @@ class NameIndex:
                     self._normalised.append(normalised)
                     self._entry.append(entry)
 
-    def best(self, queries: Sequence[str], threshold: float) -> list[NameMatch | None]:
-        """For each query name, the best entry name at or above `threshold`, else None."""
-        normalised = [normalize_org_name(q) if q else "" for q in queries]
+    def best(self, queries: Sequence[str], threshold: float, normalised: Sequence[str] | None = None,
+             ) -> list[NameMatch | None]:
+        """For each query name, the best entry name at or above `threshold`, else None.
+
+        `normalised`, if given, holds normalize_org_name() of each query, worked out by the caller.
+        """
+        if normalised is None:
+            normalised = [normalize_org_name(q) if q else "" for q in queries]
         results: list[NameMatch | None] = [None] * len(queries)
         if not self._normalised or not queries:
             return results
