@@ -62,14 +62,24 @@ class _Extent:
     loose_rows: int = 0
 
     def add(self, text: bytes) -> None:
-        text = text.translate(_PLAIN)
+        if not self._plain_already(text):
+            text = text.translate(_PLAIN)
+            prefixes = (b"<", b":") if b":row " in text else (b"<",)
+            for prefix in prefixes:
+                self.loose_cells += text.count(prefix + b"c ") - text.count(prefix + b'c r="')
+                self.loose_rows += text.count(prefix + b"row ") - text.count(prefix + b'row r="')
         self._take(_REF.findall(text[-_LOOK_BACK:]))
         if _beyond(self.max_row, self.max_col).search(text):
             self._take(_REF.findall(text))
-        prefixes = (b"<", b":") if b":row " in text else (b"<",)
-        for prefix in prefixes:
-            self.loose_cells += text.count(prefix + b"c ") - text.count(prefix + b'c r="')
-            self.loose_rows += text.count(prefix + b"row ") - text.count(prefix + b'row r="')
+
+    @staticmethod
+    def _plain_already(text: bytes) -> bool:
+        """True for a chunk as Excel writes it: no tab, newline or single quote, every tag starting with <c
+        or <row a reference, no prefixed row tag. Then it has no loose cell or row, and every reference a
+        reader accepts is ' r="...', so it is scanned as it is (translating it costs as much as the scan)."""
+        if b"\t" in text or b"\n" in text or b"\r" in text or b"'" in text or b":row " in text:
+            return False
+        return text.count(b"<c") == text.count(b'<c r="') and text.count(b"<row") == text.count(b'<row r="')
 
     def _take(self, refs: list[tuple[bytes, bytes]]) -> None:
         if refs:

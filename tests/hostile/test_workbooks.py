@@ -281,3 +281,43 @@ def test_a_panic_inside_calamine_is_one_line_on_stderr(tmp_path: Path) -> None:
         f"error: {path}: not a readable spreadsheet (index out of bounds: the len is 0 but the index is 0); {RESAVE}"
     ]
     assert not (tmp_path / "r.json").exists()
+
+
+def _extent_translated(chunks: list[bytes]) -> tuple[int, int, int, int]:
+    """The extent scan done the slow way on every chunk: tags and quotes made plain first."""
+    from screening.intake import zipguard
+
+    extent = zipguard._Extent()
+    for chunk in chunks:
+        text = chunk.translate(zipguard._PLAIN)
+        extent._take(zipguard._REF.findall(text))
+        prefixes = (b"<", b":") if b":row " in text else (b"<",)
+        for prefix in prefixes:
+            extent.loose_cells += text.count(prefix + b"c ") - text.count(prefix + b'c r="')
+            extent.loose_rows += text.count(prefix + b"row ") - text.count(prefix + b'row r="')
+    return extent.max_row, extent.max_col, extent.loose_cells, extent.loose_rows
+
+
+@pytest.mark.parametrize(
+    "odd",
+    [
+        "",  # as Excel writes it: scanned without translation
+        '<c r="XFD5" t="inlineStr"><is><t>far right</t></is></c>',
+        "<c r='ZZ9'><v>1</v></c>",  # single quotes
+        '<c\tr="ZZ9"><v>1</v></c>',  # a tab before the attribute
+        '<c\nr = "AB1048576"><v>1</v></c>',
+        "<c><v>1</v></c><c/>",  # cells without a reference
+        "<row><c><v>2</v></c></row>",
+        '<x:row r="900"><x:c r="AA900"><x:v>1</x:v></x:c></x:row>',  # prefixed tags
+        "<c r=\"B3\"><is><t>O'Brien &amp; Sons</t></is></c>",  # an apostrophe in a value
+    ],
+)
+def test_extent_scan_without_translation_finds_what_the_translated_scan_finds(odd: str) -> None:
+    from screening.intake import zipguard
+
+    rows = "".join(f'<row r="{r}"><c r="A{r}" t="inlineStr"><is><t>Name {r}</t></is></c></row>' for r in range(1, 400))
+    chunks = [rows[: len(rows) // 2].encode(), (rows[len(rows) // 2 :] + odd + '<row r="400"></row>').encode()]
+    extent = zipguard._Extent()
+    for chunk in chunks:
+        extent.add(chunk)
+    assert (extent.max_row, extent.max_col, extent.loose_cells, extent.loose_rows) == _extent_translated(chunks)
