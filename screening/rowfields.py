@@ -21,6 +21,15 @@ class RowFields(Mapping[str, str]):
         self._columns = columns
         self._cells = cells
 
+    @property
+    def columns(self) -> Mapping[str, int]:
+        """field -> index in `cells`, shared by the rows of a sheet (reports encode its keys once)."""
+        return self._columns
+
+    @property
+    def cells(self) -> tuple[str, ...]:
+        return self._cells
+
     def __getitem__(self, key: str) -> str:
         return self._cells[self._columns[key]]
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 import io
 import json
 import math
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import replace
 from typing import Any, BinaryIO
 
@@ -19,6 +19,7 @@ from screening.model import (
     ScreeningResult,
     Suppression,
 )
+from screening.rowfields import RowFields
 from screening.text import cell_text
 
 # json's own string encoder (C), as json.dumps(ensure_ascii=False) uses it.
@@ -104,6 +105,7 @@ def _row_lines(rows: Iterable[RowResult]) -> Iterator[str]:
     encoded_hits: dict[int, tuple[Hit, str]] = {}  # id -> (the hit, kept alive so its id stays its own, JSON)
     keys: dict[str, str] = {}
     prefixes: dict[tuple[str, str], str] = {}
+    layouts: dict[int, tuple[Mapping[str, int], list[tuple[str, int]]]] = {}  # a sheet's fields: (key JSON, cell)
     for row in rows:
         if row.suppressed:  # rare (decisions applied): the dict way
             yield _dumps(_row(row))
@@ -112,13 +114,21 @@ def _row_lines(rows: Iterable[RowResult]) -> Iterator[str]:
         if prefix is None:
             prefix = prefixes[(row.input, row.sheet)] = (
                 f'{{"input": {_dumps(row.input)}, "sheet": {_dumps(row.sheet)}, "row": ')
-        fields = []
-        for key, value in row.fields.items():
-            name = keys.get(key)
-            if name is None:
-                name = keys[key] = _dumps(key) + ": "
-            text = value if type(value) is str else _field(value)
-            fields.append(name + (_string(text) if text else "null"))
+        if type(row.fields) is RowFields:  # cells read through the sheet's field -> column map
+            columns = row.fields.columns
+            layout = layouts.get(id(columns))
+            if layout is None:
+                layout = layouts[id(columns)] = (columns, [(_dumps(k) + ": ", i) for k, i in columns.items()])
+            cells = row.fields.cells
+            fields = [name + (_string(text) if type(text := cells[i]) is str and text else _field_json(text))
+                      for name, i in layout[1]]
+        else:
+            fields = []
+            for key, value in row.fields.items():
+                name = keys.get(key)
+                if name is None:
+                    name = keys[key] = _dumps(key) + ": "
+                fields.append(name + _field_json(value))
         hits = []
         for hit in row.hits:
             known = encoded_hits.get(id(hit))
@@ -156,6 +166,11 @@ def _row_contract(row: RowResult) -> dict[str, Any]:
         "band": row.band.label,
         "hits": [_hit(h) for h in row.hits],
     }
+
+
+def _field_json(value: object) -> str:
+    text = value if type(value) is str else _field(value)
+    return _string(text) if text else "null"
 
 
 def _field(value: object) -> str | None:
