@@ -131,3 +131,32 @@ def test_a_big_input_screened_on_workers_equals_one_process(store: Path, tmp_pat
     assert on_workers == screened("1")
     assert _row(on_workers, "Korea Daesong General Trading Corp.")["band"] == "critical"
     assert len(on_workers["rows"]) == len(rows) + 6
+
+
+def test_a_big_workbook_is_checked_in_a_child_while_the_index_is_built(store: Path, tmp_path: Path,
+                                                                       monkeypatch: pytest.MonkeyPatch) -> None:
+    """A big workbook's safety checks run in a forked child (intake.ChecksAhead) during the index build: its
+    refusal reaches the user word for word, the reading process does not check again, no child is left."""
+    import multiprocessing
+
+    import screening.intake as intake
+    from screening.engine.lists import PREFORK_MIN_BYTES
+    from screening.errors import InputError
+    from tests.hostile import corpus
+
+    path = corpus.bomb_xlsx(tmp_path / "liar.xlsx", inflated_mib=3072, declared_bytes=1000)
+    assert path.stat().st_size >= PREFORK_MIN_BYTES
+    checked_here: list[str] = []
+    real = intake.check_workbook
+    monkeypatch.setattr(intake, "check_workbook", lambda *args: (checked_here.append(args[0]), real(*args)))
+    monkeypatch.setenv("SCREENING_WORKERS", "2")
+    with pytest.raises(InputError) as refused:
+        screen([path], lists=lists_from_store(store))
+    assert str(refused.value) == (f"{path}: part xl/worksheets/sheet1.xml holds more data than the archive states "
+                                  "(1000 bytes); the file is damaged or crafted; re-save it from Excel as .xlsx")
+    assert checked_here == []
+    assert multiprocessing.active_children() == []
+    monkeypatch.setenv("SCREENING_WORKERS", "1")  # no index built ahead: the reading process checks
+    with pytest.raises(InputError, match="holds more data than the archive states"):
+        screen([path], lists=lists_from_store(store))
+    assert checked_here == [str(path)]
