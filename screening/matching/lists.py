@@ -143,11 +143,11 @@ class ListIndex:
 
     def _cached(self, name: str, floor: float) -> _Scored | None:
         """The candidates of `name` scored down to `floor` or lower, if they are known."""
-        for cache in (self._cache, self._prescored):
-            found = cache.get(name)
-            if found is not None and found[0] <= floor:
-                return found
-        return None
+        found = self._prescored.get(name)  # a whole column scored ahead: where most names are found
+        if found is not None and found[0] <= floor:
+            return found
+        found = self._cache.get(name)
+        return found if found is not None and found[0] <= floor else None
 
     def start_scoring(self, names: Sequence[str], floor: float) -> None:
         """Score `names` down to `floor` on every core in the background and return at once.
@@ -346,10 +346,15 @@ class ListIndex:
         floor = threshold - COUNTRY_MATCH_BONUS
         distinct = list(dict.fromkeys(n for n in names if n and n.strip()))
         hopeful: set[str] = set()  # a candidate at or above the floor, or no longer in the cache to say
+        self.wait()
         for start in range(0, len(distinct), SEARCH_CHUNK):
             chunk = distinct[start:start + SEARCH_CHUNK]
-            self._score(chunk, floor)
-            hopeful.update(n for n in chunk if (cached := self._cached(n, floor)) is None or cached[1])
+            known = [self._cached(n, floor) for n in chunk]
+            todo = [n for n, scored in zip(chunk, known) if scored is None]
+            if todo:  # names not scored ahead (start_scoring): scored now, and looked up again
+                self._score(todo, floor)
+                known = [self._cached(n, floor) for n in chunk]
+            hopeful.update(n for n, scored in zip(chunk, known) if scored is None or scored[1])
         nothing: list[ListMatch] = []
         done: dict[tuple[str, str | None], list[ListMatch]] = {}
         out: list[list[ListMatch]] = []
