@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 from pathlib import Path
 
 import pytest
@@ -12,7 +13,7 @@ from screening.intake import ChecksAhead, Limits, read_inputs
 from screening.intake.formats import Format
 from tests.hostile import corpus
 
-pytestmark = pytest.mark.skipif(not hasattr(__import__("os"), "fork"), reason="checks ahead need fork")
+pytestmark = pytest.mark.skipif(not hasattr(os, "fork"), reason="checks ahead need fork (POSIX)")
 
 
 def _liar(tmp_path: Path) -> Path:
