@@ -309,9 +309,13 @@ class PairBounds:
         token, joined = self.possible(queries, qi, ci, floor)
         return token | joined
 
-    def possible(self, queries: Sequence[NameForm], qi: np.ndarray, ci: np.ndarray,
-                 floor: float) -> tuple[np.ndarray, np.ndarray]:
-        """Per pair: (its token view may reach `floor`, its joined view may); both True where not bounded."""
+    def possible(self, queries: Sequence[NameForm], qi: np.ndarray, ci: np.ndarray, floor: float,
+                 hope: np.ndarray | None = None, heavy: np.ndarray | None = None) -> tuple[np.ndarray, np.ndarray]:
+        """Per pair: (its token view may reach `floor`, its joined view may); both True where not bounded.
+
+        `hope` (per query, _token_hope) and `heavy` (per pair, linked_heavy) are worked out here unless the
+        caller has them (the sieve counts `heavy` for a whole batch with one sparse product).
+        """
         token = np.zeros(len(ci), dtype=bool)
         joined = np.zeros(len(ci), dtype=bool)
         short = self._short[ci]
@@ -320,9 +324,14 @@ class PairBounds:
         bounded = np.flatnonzero(~short)
         if len(bounded):
             token[bounded] = False
-            hopeful = bounded[self._token_hope(queries, floor)[qi[bounded]]]
+            if hope is None:
+                hope = self._token_hope(queries, floor)
+            hopeful = bounded[hope[qi[bounded]]]
             if len(hopeful):
-                token[hopeful] = self._token_bound(queries, qi[hopeful], ci[hopeful]) >= floor / 100.0 - _EPSILON
+                linked = (self.linked_heavy(queries, qi[hopeful], ci[hopeful]) if heavy is None
+                          else heavy[hopeful])
+                token[hopeful] = (self._token_bound(queries, qi[hopeful], ci[hopeful], linked)
+                                  >= floor / 100.0 - _EPSILON)
             joined[bounded] = self._joined_bound(queries, qi[bounded], ci[bounded], floor) >= floor - _EPSILON
         return token, joined
 
@@ -351,23 +360,34 @@ class PairBounds:
             hope[n] = paired > 0 and paired / (paired + left) >= floor / 100.0 - _EPSILON
         return hope
 
-    def _token_bound(self, queries: Sequence[NameForm], qi: np.ndarray, ci: np.ndarray) -> np.ndarray:
-        linked_weight = np.zeros(len(qi))  # weight of the query's words that may pair in the list name
-        linked_count = np.zeros(len(qi), dtype=np.int64)
+    @staticmethod
+    def hope(query: np.ndarray, weight: np.ndarray, linked: np.ndarray, syllabic: np.ndarray,
+             floor: float) -> np.ndarray:
+        """_token_hope() of many queries from their tokens flattened: per token, its query, its weight and
+        whether it is linked (light words count as linked); per query, whether it is syllabic."""
+        size = len(syllabic)
+        linked_weight = np.bincount(query, weight * linked, minlength=size)  # summed in _token_hope's order
+        count = np.bincount(query, linked, minlength=size)
+        left = np.bincount(query, weight, minlength=size) - linked_weight
+        left = np.where((count >= OMISSION_MIN_TOKENS) & ~syllabic, left * OMISSION_WEIGHT, left)
+        paired = linked_weight + count
+        with np.errstate(invalid="ignore", divide="ignore"):
+            return (paired > 0) & (paired / (paired + left) >= floor / 100.0 - _EPSILON)
+
+    def linked_heavy(self, queries: Sequence[NameForm], qi: np.ndarray, ci: np.ndarray) -> np.ndarray:
+        """Per pair: how many of the query's words weighing 1 have a word in the list name they may pair
+        with (a word written twice counts twice). The sieve gets the same counts from a sparse product."""
+        heavy = np.zeros(len(qi), dtype=np.int64)
         order = np.argsort(qi, kind="stable")
         for rows in np.split(order, np.flatnonzero(np.diff(qi[order])) + 1):  # the pairs of one query
             if not len(rows):
                 continue
             query = queries[int(qi[rows[0]])]
             names = ci[rows]
-            light, light_count = 0.0, 0
-            heavy = np.zeros(len(rows))  # weight of the words weighing 1 that may pair in each list name
-            heavy_count = np.zeros(len(rows), dtype=np.int64)
+            count = np.zeros(len(rows), dtype=np.int64)
             found: dict[str, np.ndarray | None] = {}
             for token, weight in zip(query.tokens, _weights(query)):
-                if weight < 1.0:  # light words: assume they pair
-                    light += weight
-                    light_count += 1
+                if weight < 1.0:
                     continue
                 if token not in found:  # linked where the list name is among the word's links (sorted)
                     links = self.links.names_with_bones(token, query.abjad)
@@ -375,17 +395,25 @@ class PairBounds:
                                     if len(links) else None)
                 hit = found[token]
                 if hit is not None:
-                    heavy += hit if weight == 1.0 else weight * hit
-                    heavy_count += hit
-            linked_weight[rows] = heavy + light
-            linked_count[rows] = heavy_count + light_count
-        query_total = np.array([sum(_weights(q)) for q in queries])
+                    count += hit
+            heavy[rows] = count
+        return heavy
+
+    def _token_bound(self, queries: Sequence[NameForm], qi: np.ndarray, ci: np.ndarray,
+                     heavy: np.ndarray) -> np.ndarray:
+        """The token bound of each pair, `heavy` (linked_heavy) of its query's words weighing 1 linked to
+        the list name; the light words are assumed to pair."""
+        weights = [_weights(q) for q in queries]
+        light_weight = np.array([sum(w for w in ws if w < 1.0) for ws in weights])
+        light_count = np.array([sum(1 for w in ws if w < 1.0) for ws in weights], dtype=np.int64)
+        query_total = np.array([sum(ws) for ws in weights])
         query_majors = np.array([_major_count(q) for q in queries], dtype=np.int64)
         query_syllabic = np.array([q.syllabic for q in queries], dtype=bool)
-        wq, aq = query_total[qi], linked_weight
+        wq, aq = query_total[qi], heavy + light_weight[qi]  # words weighing 1 weigh exactly 1
+        linked_count = heavy + light_count[qi]
         pairs = np.minimum(linked_count, self._count[ci])
-        heavy = np.minimum(pairs, self._heavy[ci])
-        ac = heavy + (pairs - heavy) * self._light[ci]
+        heavy_pairs = np.minimum(pairs, self._heavy[ci])
+        ac = heavy_pairs + (pairs - heavy_pairs) * self._light[ci]
         wc = self._total[ci]
         paired = aq + ac
         left_q, left_c = np.maximum(wq - aq, 0.0), np.maximum(wc - ac, 0.0)

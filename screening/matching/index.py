@@ -20,7 +20,7 @@ from collections.abc import Sequence
 import numpy as np
 import pandas as pd
 
-from screening.matching.normalize import NameForm, deletion_variants
+from screening.matching.normalize import NameForm, deletion_variants, token_key
 
 __all__ = ["CandidateIndex"]
 
@@ -81,12 +81,36 @@ class CandidateIndex:
 
     def _within_one_typo(self, key: str) -> np.ndarray:
         """Sorted positions of the names holding a key that shares a deletion variant with `key` (cached)."""
-        parts = [hit for variant in deletion_variants(key) if (hit := self._fuzzy.get(variant)) is not None]
-        found = np.unique(np.concatenate(parts)) if parts else np.empty(0, dtype=np.int32)
+        found = union_of(self._one_typo(key))
         if len(self._typos) >= TYPO_CACHE:
             self._typos.clear()
         self._typos[key] = found
         return found
+
+    def _one_typo(self, key: str) -> list[np.ndarray]:
+        return [hit for variant in deletion_variants(key) if (hit := self._fuzzy.get(variant)) is not None]
+
+    def word_candidates(self, word: str) -> np.ndarray:
+        """Sorted positions of the names an identifying query word lets through the gate, by itself or its
+        romanisation key, within one typo or as a joined key (candidates() is the union over the query's
+        identifying words, its joined keys and its skeletons)."""
+        parts: list[np.ndarray] = []
+        for key in {word, token_key(word)} - {""}:
+            parts += self._one_typo(key)
+            if (hit := self._exact.get(key)) is not None:
+                parts.append(hit)
+        return union_of(parts)
+
+    def exact(self, key: str) -> np.ndarray:
+        """Positions of the names holding `key` as a token key or joined key."""
+        found = self._exact.get(key)
+        return found if found is not None else np.empty(0, dtype=np.int32)
+
+    def skeleton(self, bone: str, abjad_query: bool) -> np.ndarray:
+        """Positions of the names with that consonant skeleton: any name for a query written in an abjad,
+        else the names written in one."""
+        found = (self._bones if abjad_query else self._abjad_bones).get(bone)
+        return found if found is not None else np.empty(0, dtype=np.int32)
     def candidates(self, query: NameForm) -> np.ndarray:
         """Sorted positions of the names that pass the gate with `query` (int32 array, possibly empty)."""
         found: list[np.ndarray] = []
@@ -121,3 +145,11 @@ class CandidateIndex:
     def keys(self) -> int:
         """Number of distinct lookup keys (for build statistics)."""
         return len(self._fuzzy) + len(self._exact)
+
+
+def union_of(parts: list[np.ndarray]) -> np.ndarray:
+    """The sorted union of sorted position arrays."""
+    parts = [p for p in parts if len(p)]
+    if len(parts) == 1:
+        return parts[0]
+    return np.unique(np.concatenate(parts)).astype(np.int32, copy=False) if parts else np.empty(0, dtype=np.int32)

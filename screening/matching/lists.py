@@ -35,6 +35,8 @@ from screening.matching.score import (
     qualify,
     token_similarity,
 )
+from screening.matching.sieve import Sieve
+from screening.memory import gc_paused
 
 __all__ = ["DEFAULT_THRESHOLD", "ListIndex", "ListMatch", "SelectedIndex"]
 
@@ -86,6 +88,7 @@ class _Partition:
     index: CandidateIndex
     scorer: BatchScorer
     bounds: PairBounds
+    sieve: Sieve
 
 
 class ListIndex:
@@ -111,8 +114,9 @@ class ListIndex:
         partitions = []
         for person, (forms, owners, names) in groups.items():
             scorer = BatchScorer(forms)
+            index, bounds = CandidateIndex(forms), PairBounds(forms, scorer, person)
             partitions.append(_Partition(person, tuple(forms), np.asarray(owners, dtype=np.int32), tuple(names),
-                                         CandidateIndex(forms), scorer, PairBounds(forms, scorer, person)))
+                                         index, scorer, bounds, Sieve(index, bounds)))
         self._partitions = tuple(partitions)
         self._cache: dict[str, _Scored] = {}  # bounded (QUERY_CACHE): names scored on demand
         self._prescored: dict[str, _Scored] = {}  # unbounded: a whole column scored ahead (start_scoring)
@@ -255,30 +259,19 @@ class ListIndex:
             for p, part in enumerate(self._partitions):
                 queries: list[NameForm] = []
                 owners: list[str] = []
-                which: list[np.ndarray] = []
-                candidates: list[np.ndarray] = []
                 for name in batch:
                     query = normalize_name(name, part.person)
-                    if not query.tokens:
-                        continue
-                    positions = part.index.candidates(query)
-                    if len(positions):
-                        which.append(np.full(len(positions), len(queries), dtype=np.int32))
-                        candidates.append(positions)
+                    if query.tokens:
                         queries.append(query)
                         owners.append(name)
                 if not queries:
                     continue
-                qi, ci = np.concatenate(which), np.concatenate(candidates)
-                token, joined = part.bounds.possible(queries, qi, ci, floor)  # views that may reach the floor
-                possible = token | joined
+                qi, ci, token, joined = part.sieve.pairs(queries, floor)  # pairs whose views may reach the floor
                 # The few queries left are scored on their own: the batch scorer's set-up is per query.
-                left, qi = np.unique(qi[possible], return_inverse=True)
-                ci = ci[possible]
+                left, qi = np.unique(qi, return_inverse=True)
                 queries = [queries[k] for k in left.tolist()]
                 owners = [owners[k] for k in left.tolist()]
-                views = part.scorer.views_many(queries, qi.astype(np.int32), ci, part.person, token[possible],
-                                               joined[possible])
+                views = part.scorer.views_many(queries, qi.astype(np.int32), ci, part.person, token, joined)
                 keep = (views >= floor - FLOAT_MARGIN) | part.scorer.short[ci]
                 for k, position in zip(qi[keep].tolist(), ci[keep].tolist()):
                     result = compare(queries[k], part.forms[position])
@@ -394,7 +387,8 @@ def _score_task(task: tuple[list[str], float]) -> list[tuple[int, _Hits]]:
     names, floor = task
     index = _FORKED
     assert index is not None, "worker started without an index"
-    found = index._score_here(names, floor)  # not read back from the cache: it may be cleared meanwhile
+    with gc_paused():  # the scoring makes no reference cycles; collections cost it about a sixth
+        found = index._score_here(names, floor)  # not read back from the cache: it may be cleared meanwhile
     # A worker meets each name once: its name caches would only hold memory (the word caches are reused).
     index._cache.clear()
     normalize_name.cache_clear()

@@ -1,0 +1,65 @@
+"""The sieve (one sparse product per batch) finds exactly the pairs the per-query path finds: the gate's
+candidates (CandidateIndex.candidates) with the bounds of PairBounds.possible, on the real list names."""
+
+import numpy as np
+import pytest
+
+from screening.matching.normalize import normalize_name
+from screening.matching.sieve import Sieve, _Batch
+from tests.matching_support import full_index
+from tests.test_matching_bounds import _queries
+
+AWKWARD = [
+    "Korea Trading Co., Ltd.", "General Trading", "International", "Kim Kim Trading", "Ri Ri",  # generic, repeats
+    "محمد حسن التجارية", "Mohamed Hassan", "a i", "A. I. Kim", "Hwang Gum San 2", "2", "Chongchongang Shipping",
+    "عبد الرحمن", "عبدالرحمن", "Abd Al Rahman", "Abdul Rahman", "KIM, Jong-un", "김정은", "朝鲜矿业开发贸易公司", "Ocean Maritime Management Company Limited", "Aisha Gaddafi",
+]
+
+
+def _reference(part, queries, floor):  # noqa: ANN001, ANN202
+    which, candidates = [], []
+    for n, query in enumerate(queries):
+        positions = part.index.candidates(query)
+        which.append(np.full(len(positions), n, dtype=np.int32))
+        candidates.append(positions)
+    qi, ci = np.concatenate(which), np.concatenate(candidates)
+    token, joined = part.bounds.possible(queries, qi, ci, floor)
+    kept = token | joined
+    return qi[kept], ci[kept], token[kept], joined[kept]
+
+
+@pytest.mark.parametrize("floor", [85.0, 60.0])
+def test_sieve_pairs_equal_the_per_query_candidates_and_bounds(floor: float) -> None:
+    index = full_index()
+    names = AWKWARD + _queries()
+    for part in index._partitions:
+        queries = [q for q in (normalize_name(name, part.person) for name in names) if q.tokens]
+        sieve = Sieve(part.index, part.bounds)  # a fresh one: rows made on first sight, then reused
+        kept = 0
+        for _ in range(2):
+            for start in range(0, len(queries), 97):  # batches mixing scripts, kinds and lengths
+                batch = queries[start:start + 97]
+                expected = _reference(part, batch, floor)
+                found = sieve.pairs(batch, floor)
+                for a, b, what in zip(expected, found, ("query", "list name", "token", "joined")):
+                    assert a.tolist() == b.tolist(), (what, [q.written for q in batch])
+                kept += len(found[0])
+        assert kept > 100
+
+
+def test_sieve_finds_the_planted_names_and_a_generic_name_meets_only_exact_words() -> None:
+    part = next(p for p in full_index()._partitions if not p.person)
+    queries = [normalize_name(name, False) for name in ("Korea Ryonbong General Corp", "Korea Trading Co., Ltd.")]
+    qi, ci, token, joined = part.sieve.pairs(queries, 85.0)
+    assert "ryonbong" in {t for k in ci[qi == 0].tolist() for t in part.forms[k].tokens}
+    for k in ci[qi == 1].tolist():  # a name of generic words only: its words exactly, no typo
+        assert {"korea", "trading"} & set(part.forms[k].tokens), part.forms[k].written
+
+
+def test_hope_from_flattened_tokens_equals_the_per_query_hope() -> None:
+    part = next(p for p in full_index()._partitions if p.person)
+    queries = [q for q in (normalize_name(name, True) for name in AWKWARD + _queries()[:400]) if q.tokens]
+    expected = part.bounds._token_hope(queries, 85.0)
+    _, found = Sieve(part.index, part.bounds)._links_and_hope(_Batch(queries), 85.0)
+    assert found.tolist() == expected.tolist()
+    assert 0 < expected.sum() < len(queries)
