@@ -62,6 +62,10 @@ NAME_CACHE = 1 << 18
 TOKEN_CACHE = 1 << 18
 """Token keys and deletion variants kept; tokens repeat far more than names."""
 
+READINGS_CACHE = 2048
+"""Steps shared by the two readings of a name (organisation, person) kept this many names: ListIndex reads a
+batch of 512 names one way, then the other."""
+
 MAX_NAME_CHARS = 300
 """Longer cells are not names (a pasted address or note); only this many characters are compared."""
 
@@ -577,6 +581,28 @@ def _reorder_person(text: str) -> str:
     return f"{first} {last}"
 
 
+@lru_cache(maxsize=READINGS_CACHE)
+def _latin(text: str) -> tuple[str, bool, bool, str | None]:
+    """Folded text with apostrophes dropped, transliterated to Latin, hyphens made spaces: (text, written in an
+    abjad, written in Hangul or Han, the Latin form shown in a note when another script was transliterated)."""
+    text = _APOSTROPHES.sub("", text)
+    abjad = _ABJAD.search(text) is not None
+    syllabic = _SYLLABIC.search(text) is not None
+    shown = None
+    if _has_other_script(text):
+        latin = transliterate(text)
+        shown = _NON_WORD.sub(" ", latin).strip()
+        text = _APOSTROPHES.sub("", latin)
+    else:
+        text = transliterate(text)
+    return _HYPHENS.sub(" ", text), abjad, syllabic, shown
+
+
+_joined_key = lru_cache(maxsize=READINGS_CACHE)(_token_key)
+"""token_key() of words written together: new strings, so not kept in the word memo, but met twice, once by
+each reading of a supplier name."""
+
+
 @lru_cache(maxsize=NAME_CACHE)
 def normalize_name(name: str, person: bool = False) -> NameForm:
     """Normalise a written name for matching (see the module docstring for the steps).
@@ -603,16 +629,9 @@ def normalize_name(name: str, person: bool = False) -> NameForm:
         if stripped != text and _NON_WORD.sub("", stripped):
             legal += [(m, _vietnamese_class(m)) for m in _VIETNAMESE_LEGAL.findall(text)]
             text = stripped
-    text = _APOSTROPHES.sub("", text)
-    abjad = _ABJAD.search(text) is not None
-    syllabic = _SYLLABIC.search(text) is not None
-    if _has_other_script(text):
-        latin = transliterate(text)
-        notes.append(f"transliterated {name.strip()} -> {_NON_WORD.sub(' ', latin).strip()}")
-        text = _APOSTROPHES.sub("", latin)
-    else:
-        text = transliterate(text)
-    text = _HYPHENS.sub(" ", text)
+    text, abjad, syllabic, shown = _latin(text)
+    if shown is not None:
+        notes.append(f"transliterated {name.strip()} -> {shown}")
     written_order: list[str] = []
     if person:
         turned = _reorder_person(text)
@@ -643,12 +662,11 @@ def normalize_name(name: str, person: bool = False) -> NameForm:
         joined.update(keys)
     else:
         gate = frozenset([keys[i] for i in ident] + [words[i] for i in ident])
-    # Joined names are new strings each time: keyed without the memo, which they would only churn.
     if len(words) > 1:
-        compact_key = _token_key(compacts[0])
+        compact_key = _joined_key(compacts[0])
         joined.add(compact_key)
         if len(ident) > 1:
-            joined.add(compact_key if cores[0] == compacts[0] else _token_key(cores[0]))
+            joined.add(compact_key if cores[0] == compacts[0] else _joined_key(cores[0]))
     if written_order and written_order != words:
         order_ident = _identifying(tuple(is_minor(w, person) for w in written_order))
         compacts += ("".join(written_order),)
