@@ -267,6 +267,8 @@ class _ExactForms:
 
     def equal(self, queries: Sequence[NameForm], qi: np.ndarray, ci: np.ndarray) -> np.ndarray:
         """True for the pairs (queries[qi[k]], list name ci[k]) that compare() may score above 0."""
+        used, qi = np.unique(qi, return_inverse=True)
+        queries = [queries[k] for k in used.tolist()]
         q_sorted = np.array([_sorted_words(q.tokens) for q in queries], dtype=object)[qi]
         q_compact = np.array([q.compact for q in queries], dtype=object)[qi]
         q_compact2 = np.array([q.compacts[-1] if q.compacts else "" for q in queries], dtype=object)[qi]
@@ -280,6 +282,28 @@ class _ExactForms:
 
 def _sorted_words(words: Sequence[str]) -> str:
     return " ".join(sorted(words))
+
+
+class _QueryFacts:
+    """What the bounds need of each query of a batch, worked out once per batch, in arrays."""
+
+    def __init__(self, queries: Sequence[NameForm]) -> None:
+        sizes = np.fromiter((len(q.tokens) for q in queries), dtype=np.int64, count=len(queries))
+        owner = np.repeat(np.arange(len(queries)), sizes)
+        minor = np.fromiter((m for q in queries for m in q.minor), dtype=bool, count=int(sizes.sum()))
+        light = minor & ~(np.bincount(owner, ~minor, minlength=len(queries)) == 0)[owner]  # score._weights
+        weight = np.where(light, MINOR_WEIGHT, 1.0)
+        self.light_weight = np.bincount(owner, weight * light, minlength=len(queries))  # summed in token order
+        self.light_count = np.bincount(owner, light, minlength=len(queries)).astype(np.int64)
+        self.total = np.bincount(owner, weight, minlength=len(queries))
+        self.majors = np.bincount(owner, ~minor, minlength=len(queries)).astype(np.int64)
+        self.syllabic = np.fromiter((q.syllabic for q in queries), dtype=bool, count=len(queries))
+        self.abjad = np.fromiter((q.abjad for q in queries), dtype=bool, count=len(queries))
+        self.length = np.bincount(owner, np.fromiter((len(t) for q in queries for t in q.tokens), dtype=np.int64,
+                                                     count=len(owner)), minlength=len(queries)).astype(np.int64)
+        self.key_length = np.bincount(owner, np.fromiter((len(k) for q in queries for k in q.keys), dtype=np.int64,
+                                                         count=len(owner)), minlength=len(queries)).astype(np.int64)
+        self.queries = queries
 
 
 class PairBounds:
@@ -302,7 +326,9 @@ class PairBounds:
         self._length = np.array([len(f.compact) for f in forms], dtype=np.int64)
         self._key_length = np.array([len("".join(f.keys)) for f in forms], dtype=np.int64)
         self._letters = _counts([f.compact for f in forms]).astype(np.int16)
+        self._masks = _letter_set(self._letters)
         self._key_letters = _counts(["".join(f.keys) for f in forms]).astype(np.int16)
+        self._key_masks = _letter_set(self._key_letters)
 
     def keep(self, queries: Sequence[NameForm], qi: np.ndarray, ci: np.ndarray, floor: float) -> np.ndarray:
         """True for the pairs (queries[qi[k]], list name ci[k]) whose views may reach `floor` (0-100)."""
@@ -318,6 +344,7 @@ class PairBounds:
         """
         token = np.zeros(len(ci), dtype=bool)
         joined = np.zeros(len(ci), dtype=bool)
+        facts = _QueryFacts(queries)
         short = self._short[ci]
         if short.any():
             token[short] = joined[short] = self._exact.equal(queries, qi[short], ci[short])
@@ -330,9 +357,8 @@ class PairBounds:
             if len(hopeful):
                 linked = (self.linked_heavy(queries, qi[hopeful], ci[hopeful]) if heavy is None
                           else heavy[hopeful])
-                token[hopeful] = (self._token_bound(queries, qi[hopeful], ci[hopeful], linked)
-                                  >= floor / 100.0 - _EPSILON)
-            joined[bounded] = self._joined_bound(queries, qi[bounded], ci[bounded], floor) >= floor - _EPSILON
+                token[hopeful] = self._token_possible(facts, qi[hopeful], ci[hopeful], linked, floor)
+            joined[bounded] = self._joined_bound(queries, facts, qi[bounded], ci[bounded], floor) >= floor - _EPSILON
         return token, joined
 
     def _token_hope(self, queries: Sequence[NameForm], floor: float) -> np.ndarray:
@@ -399,45 +425,58 @@ class PairBounds:
             heavy[rows] = count
         return heavy
 
-    def _token_bound(self, queries: Sequence[NameForm], qi: np.ndarray, ci: np.ndarray,
-                     heavy: np.ndarray) -> np.ndarray:
-        """The token bound of each pair, `heavy` (linked_heavy) of its query's words weighing 1 linked to
-        the list name; the light words are assumed to pair."""
-        weights = [_weights(q) for q in queries]
-        light_weight = np.array([sum(w for w in ws if w < 1.0) for ws in weights])
-        light_count = np.array([sum(1 for w in ws if w < 1.0) for ws in weights], dtype=np.int64)
-        query_total = np.array([sum(ws) for ws in weights])
-        query_majors = np.array([_major_count(q) for q in queries], dtype=np.int64)
-        query_syllabic = np.array([q.syllabic for q in queries], dtype=bool)
-        wq, aq = query_total[qi], heavy + light_weight[qi]  # words weighing 1 weigh exactly 1
-        linked_count = heavy + light_count[qi]
+    def _token_possible(self, facts: _QueryFacts, qi: np.ndarray, ci: np.ndarray, heavy: np.ndarray,
+                        floor: float) -> np.ndarray:
+        """Per pair: may its token view reach `floor`, `heavy` (linked_heavy) of its query's words weighing 1
+        being linked to the list name? First against the best list name with that many links (nearly every
+        pair is ruled out there, in a few operations), then the pair's own bound."""
+        level = floor / 100.0 - _EPSILON
+        # The best list name pairs every linked word, has no word of its own left, and lets the query's words
+        # left count as an omission: (aq + linked) / (aq + linked + discount x left_q), above the bound below.
+        aq = heavy + facts.light_weight[qi]
+        paired = aq + heavy + facts.light_count[qi]
+        left_q = np.maximum(facts.total[qi] - aq, 0.0)
+        discount = np.where(facts.syllabic[qi], 1.0, OMISSION_WEIGHT)
+        with np.errstate(invalid="ignore", divide="ignore"):
+            ceiling = np.where(paired > 0, paired / (paired + discount * left_q), 0.0)
+        maybe = np.flatnonzero(ceiling >= level - _EPSILON)
+        possible = np.zeros(len(qi), dtype=bool)
+        if len(maybe):
+            possible[maybe] = self._token_bound(facts, qi[maybe], ci[maybe], heavy[maybe]) >= level
+        return possible
+
+    def _token_bound(self, facts: _QueryFacts, qi: np.ndarray, ci: np.ndarray, heavy: np.ndarray) -> np.ndarray:
+        """The token bound of each pair, `heavy` of its query's words weighing 1 linked to the list name (the
+        light words are assumed to pair)."""
+        wq, aq = facts.total[qi], heavy + facts.light_weight[qi]  # words weighing 1 weigh exactly 1
+        linked_count = heavy + facts.light_count[qi]
         pairs = np.minimum(linked_count, self._count[ci])
         heavy_pairs = np.minimum(pairs, self._heavy[ci])
         ac = heavy_pairs + (pairs - heavy_pairs) * self._light[ci]
         wc = self._total[ci]
         paired = aq + ac
         left_q, left_c = np.maximum(wq - aq, 0.0), np.maximum(wc - ac, 0.0)
-        syllabic = query_syllabic[qi] | self._syllabic[ci]
+        syllabic = facts.syllabic[qi] | self._syllabic[ci]
         left = left_q + left_c
         omit_q = ~syllabic & (self._majors[ci] >= OMISSION_MIN_TOKENS)
-        omit_c = ~syllabic & (query_majors[qi] >= OMISSION_MIN_TOKENS)
+        omit_c = ~syllabic & (facts.majors[qi] >= OMISSION_MIN_TOKENS)
         left = np.where(omit_q, np.minimum(left, OMISSION_WEIGHT * left_q + left_c), left)
         left = np.where(omit_c, np.minimum(left, left_q + OMISSION_WEIGHT * left_c), left)
         with np.errstate(invalid="ignore", divide="ignore"):
             bound = np.where(paired > 0, paired / (paired + left), 0.0)
         return bound
 
-    def _joined_bound(self, queries: Sequence[NameForm], qi: np.ndarray, ci: np.ndarray, floor: float) -> np.ndarray:
+    def _joined_bound(self, queries: Sequence[NameForm], facts: _QueryFacts, qi: np.ndarray, ci: np.ndarray,
+                      floor: float) -> np.ndarray:
         """Upper bound of the joined view; pairs whose lengths alone keep them under `floor` get that bound."""
-        q_lengths = np.array([len(q.compact) for q in queries], dtype=np.int64)
-        q_key_lengths = np.array([len("".join(q.keys)) for q in queries], dtype=np.int64)
-        bound = self._length_bound(q_lengths[qi], q_key_lengths[qi], self._length[ci], self._key_length[ci])
-        near = np.flatnonzero(bound >= floor - _EPSILON)  # letters are counted for these only
+        bound = self._length_bound(facts.length[qi], facts.key_length[qi], self._length[ci], self._key_length[ci])
+        near = np.flatnonzero(bound >= floor - _EPSILON)  # letters are looked at for these only
         if len(near):
-            bound[near] = self._letters_bound(queries, qi[near], ci[near])
-        abjad = np.flatnonzero(np.array([q.abjad for q in queries], dtype=bool)[qi] | self._abjad[ci])
+            bound[near] = self._letters_bound(facts, qi[near], ci[near], floor)
+        abjad = np.flatnonzero(facts.abjad[qi] | self._abjad[ci])
         if len(abjad):  # equal consonant skeletons score ABJAD_MATCH in the joined view
-            q_bones = np.array(["".join(q.skeletons) for q in queries], dtype=object)[qi[abjad]]
+            used, at = np.unique(qi[abjad], return_inverse=True)
+            q_bones = np.array(["".join(queries[k].skeletons) for k in used.tolist()], dtype=object)[at]
             same = q_bones == self._bones[ci[abjad]]
             bound[abjad[same]] = np.maximum(bound[abjad[same]], 100.0 * ABJAD_MATCH * JOINED_FACTOR)
         return bound
@@ -453,22 +492,47 @@ class PairBounds:
         one_edit = (np.abs(q_length - c_length) <= 1) & (np.minimum(q_length, c_length) >= ONE_EDIT_MIN_LEN)
         return np.where(one_edit, np.maximum(bound, ONE_EDIT), bound)
 
-    def _letters_bound(self, queries: Sequence[NameForm], qi: np.ndarray, ci: np.ndarray) -> np.ndarray:
-        q_length = np.array([len(q.compact) for q in queries], dtype=np.int64)[qi]
-        q_key_length = np.array([len("".join(q.keys)) for q in queries], dtype=np.int64)[qi]
+    def _letters_bound(self, facts: _QueryFacts, qi: np.ndarray, ci: np.ndarray, floor: float) -> np.ndarray:
+        """The joined bound from the letters of the names; pairs whose letter sets already keep them under
+        `floor` get the bound of their sets (a letter in one name only adds at least one to the distance
+        between the letter counts, so that bound is the higher one)."""
+        q_length, q_key_length = facts.length[qi], facts.key_length[qi]
         c_length, c_key_length = self._length[ci], self._key_length[ci]
-        used, at = np.unique(qi, return_inverse=True)  # count the letters of these queries only
-        letters = np.abs(_counts([queries[k].compact for k in used.tolist()]).astype(np.int16)[at]
-                         - self._letters[ci]).sum(axis=1, dtype=np.int32)
-        key_letters = np.abs(_counts(["".join(queries[k].keys) for k in used.tolist()]).astype(np.int16)[at]
-                             - self._key_letters[ci]).sum(axis=1, dtype=np.int32)
-        total = np.maximum(q_length + c_length, 1)
-        key_total = np.maximum(q_key_length + c_key_length, 1)
-        ratio = 100.0 * np.minimum(2.0 * np.minimum(q_length, c_length) / total, 1.0 - letters / total)
-        key_ratio = 100.0 * np.minimum(2.0 * np.minimum(q_key_length, c_key_length) / key_total,
-                                       1.0 - key_letters / key_total)
-        bound = np.maximum(JOINED_FACTOR * ratio, KEY_MATCH * JOINED_FACTOR * key_ratio)
-        bound = np.where((letters == 0) & (q_length == c_length), 100.0, bound)  # the same letters: maybe equal
-        one_edit = (letters <= 2) & (np.abs(q_length - c_length) <= 1) & (np.minimum(q_length, c_length)
-                                                                           >= ONE_EDIT_MIN_LEN)
-        return np.where(one_edit, np.maximum(bound, ONE_EDIT), bound)
+        used, at = np.unique(qi, return_inverse=True)  # look at the letters of these queries only
+        queries = [facts.queries[k] for k in used.tolist()]
+        counts = _counts([q.compact for q in queries]).astype(np.int16)
+        key_counts = _counts(["".join(q.keys) for q in queries]).astype(np.int16)
+        bound = _letters_formula(q_length, q_key_length, c_length, c_key_length,
+                                 np.bitwise_count(_letter_set(counts)[at] ^ self._masks[ci]).astype(np.int32),
+                                 np.bitwise_count(_letter_set(key_counts)[at] ^ self._key_masks[ci]).astype(np.int32))
+        near = np.flatnonzero(bound >= floor - _EPSILON)  # letters are counted for these only
+        if len(near):
+            letters = np.abs(counts[at[near]] - self._letters[ci[near]]).sum(axis=1, dtype=np.int32)
+            key_letters = np.abs(key_counts[at[near]] - self._key_letters[ci[near]]).sum(axis=1, dtype=np.int32)
+            bound[near] = _letters_formula(q_length[near], q_key_length[near], c_length[near], c_key_length[near],
+                                           letters, key_letters)
+        return bound
+
+
+_SLOT_BITS = np.left_shift(np.uint64(1), np.arange(_OTHER + 1, dtype=np.uint64))
+
+
+def _letter_set(counts: np.ndarray) -> np.ndarray:
+    """_mask() of each text from its letter counts."""
+    return np.bitwise_or.reduce(np.where(counts > 0, _SLOT_BITS, np.uint64(0)), axis=1)
+
+
+def _letters_formula(q_length: np.ndarray, q_key_length: np.ndarray, c_length: np.ndarray,
+                     c_key_length: np.ndarray, letters: np.ndarray, key_letters: np.ndarray) -> np.ndarray:
+    """The joined bound of pairs from their lengths and the distances between their letter counts (of the
+    names joined, and of their keys joined), or lower bounds of those distances."""
+    total = np.maximum(q_length + c_length, 1)
+    key_total = np.maximum(q_key_length + c_key_length, 1)
+    ratio = 100.0 * np.minimum(2.0 * np.minimum(q_length, c_length) / total, 1.0 - letters / total)
+    key_ratio = 100.0 * np.minimum(2.0 * np.minimum(q_key_length, c_key_length) / key_total,
+                                   1.0 - key_letters / key_total)
+    bound = np.maximum(JOINED_FACTOR * ratio, KEY_MATCH * JOINED_FACTOR * key_ratio)
+    bound = np.where((letters == 0) & (q_length == c_length), 100.0, bound)  # the same letters: maybe equal
+    one_edit = (letters <= 2) & (np.abs(q_length - c_length) <= 1) & (np.minimum(q_length, c_length)
+                                                                       >= ONE_EDIT_MIN_LEN)
+    return np.where(one_edit, np.maximum(bound, ONE_EDIT), bound)
