@@ -43,7 +43,6 @@ from screening.matching.score import (
     ONE_EDIT_MIN_LEN,
     TOKEN_FLOOR,
     BatchScorer,
-    _major_count,
     _weights,
 )
 

@@ -23,8 +23,8 @@ import numpy as np
 import scipy.sparse
 
 from screening.matching.bounds import PairBounds
-from screening.matching.index import CandidateIndex, union_of
-from screening.matching.normalize import NameForm, skeleton
+from screening.matching.index import CandidateIndex
+from screening.matching.normalize import NameForm
 from screening.matching.score import MINOR_WEIGHT
 
 __all__ = ["Sieve"]
@@ -60,11 +60,9 @@ class Sieve:
         self._bounds = bounds
         self._rows: list[np.ndarray] = []
         links = bounds.links
-        # Row ids by what they are for. An identifying word's gate row also holds the names sharing its
-        # consonant skeleton (a name's skeletons are those of its identifying words, and one of them all
-        # joined); the skeleton and link rows depend on whether the query is written in an abjad.
-        self._gate = tuple(_RowIds(self._rows, lambda word, abjad=abjad: self._gate_row(word, abjad))
-                           for abjad in (False, True))
+        # Row ids by what they are for: an identifying word's gate, a heavy word's links, a joined key's and
+        # a skeleton's postings; links and skeletons depend on whether the query is written in an abjad.
+        self._gate = _RowIds(self._rows, index.word_candidates)
         self._links = tuple(_RowIds(self._rows, lambda word, abjad=abjad: links.names_with_bones(word, abjad))
                             for abjad in (False, True))
         self._exact = _RowIds(self._rows, index.exact)
@@ -78,7 +76,7 @@ class Sieve:
             self._clear()
         batch = _Batch(queries)
         links, hope = self._links_and_hope(batch, floor)
-        gate = self._row_ids(self._gate, batch, batch.gate)
+        gate = self._row_ids((self._gate, self._gate), batch, batch.gate)
         hopeful = hope[batch.query[links[0]]]  # a hopeless query's token bound is not looked at
         uses = [(batch.query[gate[0]], gate[1], GATE), self._query_rows(queries),
                 (batch.query[links[0][hopeful]], links[1][hopeful], 1)]
@@ -87,12 +85,6 @@ class Sieve:
         kept = np.flatnonzero(token | joined)
         kept = kept[np.lexsort((ci[kept], qi[kept]))]
         return qi[kept], ci[kept], token[kept], joined[kept]
-
-    def _gate_row(self, word: str, abjad: bool) -> np.ndarray:
-        bones = skeleton(word)
-        if len(bones) < 2:  # normalize_name keeps no skeleton this short
-            return self._index.word_candidates(word)
-        return union_of([self._index.word_candidates(word), self._index.skeleton(bones, abjad)])
 
     def _row_ids(self, ids: tuple[_RowIds, _RowIds], batch: _Batch, which: np.ndarray) -> tuple[np.ndarray, ...]:
         """(token position, row id) of the tokens selected by `which`, their rows found in `ids`."""
@@ -114,18 +106,14 @@ class Sieve:
         return links, self._bounds.hope(batch.query, batch.weight, linked, batch.syllabic, floor)
 
     def _query_rows(self, queries: Sequence[NameForm]) -> tuple[np.ndarray, np.ndarray, int]:
-        """(query, row id) of the rows a query needs beyond its words': the keys of its words written together
-        (and, for a name of generic words only, of each word), and its joined skeleton."""
+        """(query, row id) of the rows a query needs beyond its words' gate rows: the keys of its words written
+        together (for a name of generic words only, also of each word) and its consonant skeletons."""
         exact, bones = self._exact, self._bones
         owner: list[int] = []
         rows: list[int] = []
         for n, query in enumerate(queries):
-            found = [exact[key] for key in query.joined - query.gate]
             skeletons = bones[query.abjad]
-            if query.gate:  # the skeleton of each identifying word is in its gate row: the joined one here
-                found += [skeletons[bone] for bone in query.bones - _word_bones(query)]
-            else:
-                found += [skeletons[bone] for bone in query.bones]
+            found = [exact[key] for key in query.joined] + [skeletons[bone] for bone in query.bones]
             owner += [n] * len(found)
             rows += found
         return np.array(owner, dtype=np.int64), np.array(rows, dtype=np.int64), GATE
@@ -176,7 +164,3 @@ class _Batch:
     def words(self, which: np.ndarray) -> list[str]:
         tokens = self.tokens
         return [tokens[i] for i in np.flatnonzero(which).tolist()]
-
-
-def _word_bones(query: NameForm) -> set[str]:
-    return {bone for bone, minor in zip(query.skeletons, query.minor) if not minor and len(bone) > 1}
