@@ -4,6 +4,7 @@ candidates (CandidateIndex.candidates) with the bounds of PairBounds.possible, o
 import numpy as np
 import pytest
 
+from screening.matching import sieve as sieve_module
 from screening.matching.normalize import normalize_name
 from screening.matching.sieve import Sieve, _Batch
 from tests.matching_support import full_index
@@ -63,3 +64,18 @@ def test_hope_from_flattened_tokens_equals_the_per_query_hope() -> None:
     _, found = Sieve(part.index, part.bounds)._links_and_hope(_Batch(queries), 85.0)
     assert found.tolist() == expected.tolist()
     assert 0 < expected.sum() < len(queries)
+
+
+def test_rows_are_dropped_past_the_cache_size_and_made_again(monkeypatch: pytest.MonkeyPatch) -> None:
+    """A long run drops its rows when there are more than ROW_CACHE; the next batches make them again."""
+    part = next(p for p in full_index()._partitions if not p.person)
+    queries = [q for q in (normalize_name(name, False) for name in AWKWARD + _queries()[:300]) if q.tokens]
+    expected = [_reference(part, queries[start:start + 50], 85.0) for start in range(0, len(queries), 50)]
+    monkeypatch.setattr(sieve_module, "ROW_CACHE", 40)
+    sieve = Sieve(part.index, part.bounds)
+    made = 0
+    for start, pairs in zip(range(0, len(queries), 50), expected):
+        found = sieve.pairs(queries[start:start + 50], 85.0)
+        assert [a.tolist() for a in found] == [a.tolist() for a in pairs]
+        made = max(made, len(sieve._rows))
+    assert made > 40  # rows were dropped at least once along the way

@@ -141,7 +141,7 @@ class Sieve:
 
     def _clear(self) -> None:
         self._rows.clear()
-        for ids in (*self._gate, *self._links, self._exact, *self._bones):
+        for ids in (self._gate, *self._links, self._exact, *self._bones):
             ids.clear()
 
 
