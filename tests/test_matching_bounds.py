@@ -23,6 +23,16 @@ SUPPLIERS = [
 ]
 
 
+def candidate_pairs(part, queries) -> tuple[np.ndarray, np.ndarray]:
+    """(query, list name) of every pair passing the gate, query by query (CandidateIndex.candidates)."""
+    which, candidates = [], []
+    for n, query in enumerate(queries):
+        positions = part.index.candidates(query)
+        which.append(np.full(len(positions), n, dtype=np.int32))
+        candidates.append(positions)
+    return np.concatenate(which), np.concatenate(candidates)
+
+
 def _queries() -> list[str]:
     names = list(SUPPLIERS)
     for entry in dprk_entries()[::3]:
@@ -39,12 +49,7 @@ def test_bounds_keep_every_pair_the_scorer_would_keep(floor: float) -> None:
     for part in index._partitions:
         queries = [normalize_name(name, part.person) for name in _queries()]
         queries = [q for q in queries if q.tokens]
-        which, candidates = [], []
-        for n, query in enumerate(queries):
-            positions = part.index.candidates(query)
-            which.append(np.full(len(positions), n, dtype=np.int32))
-            candidates.append(positions)
-        qi, ci = np.concatenate(which), np.concatenate(candidates)
+        qi, ci = candidate_pairs(part, queries)
         views = part.scorer.views_many(queries, qi, ci, part.person)
         keep = part.bounds.keep(queries, qi, ci, floor)
         scoring = views >= floor - 1e-6

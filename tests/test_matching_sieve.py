@@ -1,14 +1,13 @@
 """The sieve (one sparse product per batch) finds exactly the pairs the per-query path finds: the gate's
 candidates (CandidateIndex.candidates) with the bounds of PairBounds.possible, on the real list names."""
 
-import numpy as np
 import pytest
 
 from screening.matching import sieve as sieve_module
 from screening.matching.normalize import normalize_name
 from screening.matching.sieve import Sieve, _Batch
 from tests.matching_support import full_index
-from tests.test_matching_bounds import _queries
+from tests.test_matching_bounds import _queries, candidate_pairs
 
 AWKWARD = [
     "Korea Trading Co., Ltd.", "General Trading", "International", "Kim Kim Trading", "Ri Ri",  # generic, repeats
@@ -17,13 +16,8 @@ AWKWARD = [
 ]
 
 
-def _reference(part, queries, floor):  # noqa: ANN001, ANN202
-    which, candidates = [], []
-    for n, query in enumerate(queries):
-        positions = part.index.candidates(query)
-        which.append(np.full(len(positions), n, dtype=np.int32))
-        candidates.append(positions)
-    qi, ci = np.concatenate(which), np.concatenate(candidates)
+def _reference(part, queries, floor):
+    qi, ci = candidate_pairs(part, queries)
     token, joined = part.bounds.possible(queries, qi, ci, floor)
     kept = token | joined
     return qi[kept], ci[kept], token[kept], joined[kept]
@@ -51,7 +45,7 @@ def test_sieve_pairs_equal_the_per_query_candidates_and_bounds(floor: float) -> 
 def test_sieve_finds_the_planted_names_and_a_generic_name_meets_only_exact_words() -> None:
     part = next(p for p in full_index()._partitions if not p.person)
     queries = [normalize_name(name, False) for name in ("Korea Ryonbong General Corp", "Korea Trading Co., Ltd.")]
-    qi, ci, token, joined = part.sieve.pairs(queries, 85.0)
+    qi, ci, _, _ = part.sieve.pairs(queries, 85.0)
     assert "ryonbong" in {t for k in ci[qi == 0].tolist() for t in part.forms[k].tokens}
     for k in ci[qi == 1].tolist():  # a name of generic words only: its words exactly, no typo
         assert {"korea", "trading"} & set(part.forms[k].tokens), part.forms[k].written
