@@ -6,12 +6,13 @@ Exit codes (design.md, CLI contract): 0 the run completed; 1 it completed and a 
 
 from __future__ import annotations
 
+import atexit
 import os
 import sys
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
-from typing import Annotated, Optional
+from typing import Annotated, NoReturn, Optional
 
 import typer
 
@@ -20,6 +21,8 @@ from screening.errors import ScreeningError
 from screening.model import BAND_LABELS, Band
 
 EXIT_OK, EXIT_FAIL_ON, EXIT_ERROR = 0, 1, 2
+EXIT_INTERRUPTED = 128 + 2  # the shells' code for a run ended by Ctrl-C (SIGINT)
+INTERRUPTED = "error: interrupted; no report was written under the final name"
 PROGRESS_MIN_STEPS = 1  # rule evaluation is the long stage; each rule is a step
 
 app = typer.Typer(
@@ -84,11 +87,11 @@ def screen(
     ] = None,
 ) -> None:
     """Screen spreadsheets and write a flagged report."""
-    from screening.reports import format_for, write_report
-    from screening.screen import lists_from_store
-    from screening.screen import screen as run_screen
-
     try:
+        from screening.reports import format_for, write_report  # inside: Ctrl-C may land while they load
+        from screening.screen import lists_from_store
+        from screening.screen import screen as run_screen
+
         threshold = Band.parse(fail_on) if fail_on else None
         overrides = _parse_mappings(mappings or [])
         target = out if out is not None else Path(f"{inputs[0].stem}-screening.{fmt or 'xlsx'}")
@@ -104,8 +107,8 @@ def screen(
     except ScreeningError as exc:
         raise fail(str(exc)) from None
     except KeyboardInterrupt:  # click would print "Aborted!" and exit 1, which means --fail-on here
-        typer.echo("error: interrupted; no report was written under the final name", err=True)
-        raise typer.Exit(130) from None
+        typer.echo(INTERRUPTED, err=True)
+        raise typer.Exit(EXIT_INTERRUPTED) from None
 
     counts = result.counts()
     summary = ", ".join(f"{counts[label]} {label}" for label in BAND_LABELS)
@@ -473,15 +476,34 @@ def _quiet_after_ctrl_c() -> None:
     sys.unraisablehook = unraisable
 
 
+def _exit_interrupted(code: int) -> NoReturn:
+    """End an interrupted run with `code`, its clean-up done.
+
+    `python -m screening` would otherwise die by SIGINT whatever code was asked for: CPython's main marks a
+    KeyboardInterrupt as unhandled once it left code run by exec() (Ctrl-C landing while a dataclass or a
+    gettext plural rule was being built), even when it was caught further up. The commands' finally blocks
+    have run; the atexit handlers run here; only the interpreter's teardown is skipped.
+    """
+    for stream in (sys.stdout, sys.stderr):
+        try:
+            stream.flush()
+        except (OSError, ValueError):  # a closed pipe: nothing more can be said
+            pass
+    atexit._run_exitfuncs()  # multiprocessing's and tempfile's clean-up, as a normal exit would
+    os._exit(code)
+
+
 def main() -> None:
     """Console entry point: never a traceback for the user (SCREENING_DEBUG=1 shows one)."""
     _quiet_after_ctrl_c()
     try:
         app(prog_name="screening")
     except KeyboardInterrupt:
-        typer.echo("error: interrupted; no report was written under the final name", err=True)
-        sys.exit(130)
-    except SystemExit:
+        typer.echo(INTERRUPTED, err=True)
+        _exit_interrupted(EXIT_INTERRUPTED)
+    except SystemExit as exc:
+        if _interrupted:  # Ctrl-C became an exit in a command or in typer
+            _exit_interrupted(exc.code if isinstance(exc.code, int) else EXIT_INTERRUPTED)
         raise
     except Exception as exc:  # noqa: BLE001: a compliance tool reports, it does not crash
         if os.environ.get("SCREENING_DEBUG"):

@@ -114,3 +114,34 @@ def test_kill_while_writing_never_leaves_a_partial_report(big_input: Path, tmp_p
     assert sha256(big_input) == before
     # SIGKILL allows no clean-up: the partial file stays hidden under its temporary name only.
     assert {p.name for p in tmp_path.iterdir()} <= {out.name, temp.name}
+
+
+# The screen step is replaced by one that is interrupted inside code run by exec(), as when Ctrl-C lands while a
+# dataclass or a gettext plural rule is being built: CPython's `python -m` then dies by SIGINT (-2) at exit,
+# whatever code the handled interrupt asked for, unless the CLI ends the run itself.
+INTERRUPTED_IN_EXEC = """
+import os, signal, time
+import screening.screen
+from screening.cli import main
+
+def interrupted_in_exec(*args, **kwargs):
+    exec("os.kill(os.getpid(), signal.SIGINT)\\nfor _ in range(100):\\n    time.sleep(0.1)")
+
+screening.screen.screen = interrupted_in_exec
+main()
+"""
+
+
+def test_ctrl_c_inside_exec_code_still_exits_130(tmp_path: Path) -> None:
+    probe = tmp_path / "probe"
+    probe.mkdir()
+    (probe / "interrupted_cli.py").write_text(INTERRUPTED_IN_EXEC, encoding="utf-8")
+    source = _vendor_master(tmp_path / "vendor-master.csv", 3)
+    out_dir = tmp_path / "out"
+    out_dir.mkdir()
+    process = subprocess.Popen(
+        [sys.executable, "-m", "interrupted_cli", "screen", str(source), "--out", str(out_dir / "report.xlsx")],
+        stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
+        env={**ENV, "PYTHONPATH": f"{probe}{os.pathsep}{ROOT}"}, cwd=probe,
+    )
+    assert_clean_interrupt(process, out_dir / "report.xlsx")
