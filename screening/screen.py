@@ -86,12 +86,13 @@ def screen(
             limits = Limits.from_env()
             ahead = ChecksAhead(inputs, limits)
         catalog.prepare(input_bytes)  # for a big input, list workers start before it fills memory
-        intake = read_inputs(inputs, sheet=sheet, overrides=overrides, limits=limits, ahead=ahead)
+        intake = read_inputs(inputs, sheet=sheet, overrides=overrides, limits=limits, ahead=ahead,
+                             names_found=catalog.start_names if ahead is not None else None)
 
         rows_read = len(intake.records)
         if progress:
             progress("Screening rows", rows_read)
-        catalog.start(intake.records)  # list names scored on every core while the other rules run
+        catalog.start(intake.records)  # list names scored on every core while the other rules run (the rest)
         hits_per_row = evaluate(compiled, intake.records,
                                 _rows_done(progress, rows_read, len(compiled)) if progress else None)
     finally:

@@ -223,3 +223,25 @@ def test_long_cell_is_truncated_with_its_cell_address(tmp_path: Path) -> None:
     assert [(e.row, e.reason_code, e.message) for e in intake.errors] == [
         (2, ReasonCode.CELL_TOO_LONG, "cell B2 has 40 characters, over the 30 limit; only the first 30 are screened")
     ]
+
+
+def test_names_told_ahead_are_the_names_the_records_hold(messy: Path) -> None:
+    """names_found hears each sheet's names as soon as it is parsed: the same as its records' names (under a
+    title, away from A1, merged cells, numbers as names), nothing for a sheet without a name column, and the
+    records are those of a read without it."""
+    told: list[list[str]] = []
+    intake = read_inputs([messy], names_found=told.append)
+    records = intake.records
+    expected = [[n for n in records.loc[records["sheet"] == sheet, "name"].tolist() if n]
+                for sheet in ["Suppliers", "中文", "Русский", "한국어"]]
+    assert told == [*expected, []]  # Instructions: no name column (the empty Sheet3 is not parsed)
+    assert expected[0] == ["Acme Seafood", "Beta Build", "Merged Co"]
+    assert records.equals(read_inputs([messy]).records)
+
+
+def test_names_told_ahead_follow_a_mapped_header(tmp_path: Path) -> None:
+    path = tmp_path / "mapped.xlsx"
+    write_xlsx(path, {"Book": [["Ref", "Counterparty", "Land"], ["1", "Pacific Lotus Ltd", "SG"], [2, 7.5, "HK"]]})
+    told: list[list[str]] = []
+    intake = read_inputs([path], overrides={"Counterparty": "name"}, names_found=told.append)
+    assert told == [intake.records["name"].tolist()] == [["Pacific Lotus Ltd", "7.5"]]

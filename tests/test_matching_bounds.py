@@ -141,3 +141,22 @@ def test_word_links_find_every_list_word_within_the_token_floor() -> None:
                 assert holders[vocab_id] <= found, (word, vocabulary[vocab_id])
             linked += len(expected)
         assert linked > len(words)  # the edited words do meet list words
+
+
+def test_word_links_carried_to_another_process_are_the_ones_worked_out_there() -> None:
+    """export() packs a word's list names; absorb() in a fresh index gives back exactly what names() would
+    have worked out itself, and never replaces what it already knows."""
+    from screening.matching.bounds import WordLinks
+
+    words = sorted({w for name in SUPPLIERS for w in normalize_name(name, True).tokens} | {"haixnig", "ryonbnog"})
+    for part in full_index()._partitions:
+        packed = part.bounds.links.export([*words, "", words[0]])  # empty and repeated words are left out
+        assert packed[0] == words and len(packed[1]) == len(words) + 1
+        fresh = WordLinks(part.scorer, part.person)
+        known = fresh.names(words[0])
+        fresh.absorb(*packed)
+        assert fresh.names(words[0]) is known
+        assert all(len(fresh._cache) and np.array_equal(fresh.names(w), part.bounds.links.names(w)) for w in words)
+        worked_out = WordLinks(part.scorer, part.person)
+        assert all(np.array_equal(fresh.names(w), worked_out.names(w)) for w in words)
+        assert sum(len(fresh.names(w)) for w in words) > len(words)  # the words do meet list names

@@ -2,6 +2,8 @@
 
 from collections import Counter
 
+from pathlib import Path
+
 import pytest
 
 from screening.lists.model import EntryType, ListEntry, ListName, Strength
@@ -120,10 +122,24 @@ def test_vietnamese_legal_forms_still_match_the_listed_firm() -> None:
     assert any("legal form" in note for note in found[0].explanation)
 
 
-def test_background_scoring_on_workers_equals_scoring_here(monkeypatch: pytest.MonkeyPatch) -> None:
+@pytest.mark.parametrize("words", ["each worker its own", "shared", "not writable"])
+def test_background_scoring_on_workers_equals_scoring_here(monkeypatch: pytest.MonkeyPatch, tmp_path: Path,
+                                                           words: str) -> None:
     """start_scoring() on two forked workers gives the hits search() finds in this process, even when a
-    worker's own cache fills up and is cleared in the middle of a task (a bug once lost names that way)."""
+    worker's own cache fills up and is cleared in the middle of a task (a bug once lost names that way); the
+    same when the workers first share out the words of the names (their list words found once, in files that
+    are gone afterwards), and when those files cannot be written."""
     from screening.matching import lists
+
+    scratch = tmp_path / "scratch"
+    shared: list[tuple[str, ...] | None] = []
+    if words != "each worker its own":
+        monkeypatch.setattr(lists, "SHARED_WORDS_MIN_NAMES", 10)
+        monkeypatch.setattr(lists, "_scratch_folder", lambda: str(scratch))
+        share = lists.ListIndex._share_word_links
+        monkeypatch.setattr(lists.ListIndex, "_share_word_links", lambda *a: shared.append(share(*a)) or shared[-1])
+        if words == "shared":
+            scratch.mkdir()
 
     entries = dprk_entries()
     names = [listed.name for entry in entries[:150] for listed in entry.names[:2]]
@@ -147,6 +163,11 @@ def test_background_scoring_on_workers_equals_scoring_here(monkeypatch: pytest.M
     expected = {name: here._scored(name, floor) for name in names}
     assert prescored == expected
     assert sum(1 for hits in expected.values() if hits) > 100  # list names do hit
+    if words == "shared":
+        assert shared == [(str(scratch / "words-0.pickle"), str(scratch / "words-1.pickle"))]
+    elif words == "not writable":
+        assert shared == [()]  # nothing shared: each worker found its own words' list names
+    assert not scratch.exists()
 
 
 def test_closing_while_workers_score_stops_them_at_once(monkeypatch: pytest.MonkeyPatch) -> None:
@@ -170,3 +191,36 @@ def test_closing_while_workers_score_stops_them_at_once(monkeypatch: pytest.Monk
     assert not closing.is_alive(), "close() did not return"
     assert multiprocessing.active_children() == []
     assert index.search("Korea Tangun Trading")  # the index still searches, in this process
+
+
+def test_names_started_twice_are_handed_to_the_workers_once(monkeypatch: pytest.MonkeyPatch) -> None:
+    """A workbook's names are started as soon as it is parsed, then every searched field's once it is read:
+    the second start hands over only the names the first did not, without waiting for the first, and the
+    scores are those of one process."""
+    from screening.matching import lists
+
+    entries = dprk_entries()
+    early = [listed.name for entry in entries[:120] for listed in entry.names[:1]]
+    early += [f"Ordinary Supplier {n} Trading Co" for n in range(400)]
+    later = early[::2] + [f"Parent Holding {n} Ltd" for n in range(300)] + ["Korea Tangun Trading"]
+    monkeypatch.setenv("SCREENING_WORKERS", "2")
+    monkeypatch.setattr(lists, "PARALLEL_MIN_NAMES", 10)
+    monkeypatch.setattr(lists, "PARALLEL_BATCHES", 100)
+    handed: list[int] = []
+    score = lists.ListIndex._score_in_workers
+    monkeypatch.setattr(lists.ListIndex, "_score_in_workers",
+                        lambda self, todo, *rest: (handed.append(len(todo)), score(self, todo, *rest))[1])
+    floor = DEFAULT_THRESHOLD - lists.COUNTRY_MATCH_BONUS
+    background = ListIndex(entries)
+    try:
+        background.start_scoring(early, floor)
+        assert background._background  # scoring in the background (joined by wait())
+        background.start_scoring(later, floor)
+        background.wait()
+        prescored = {name: background._prescored[name][1] for name in early + later}
+    finally:
+        background.close()
+    assert handed == [len(set(early)), len(set(later) - set(early))]
+    monkeypatch.setenv("SCREENING_WORKERS", "1")
+    here = ListIndex(entries)
+    assert prescored == {name: here._scored(name, floor) for name in early + later}

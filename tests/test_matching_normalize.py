@@ -216,3 +216,20 @@ def test_deletion_variants_meet_for_every_single_typo() -> None:
 def test_short_keys_have_no_deletion_variants() -> None:
     assert deletion_variants("kim") == {"kim"}
     assert len(deletion_variants("kimm")) == 4  # kimm, imm, kmm, kim
+
+
+def test_words_of_a_column_are_the_words_of_its_names() -> None:
+    """words_of() reads a whole column at once; it finds every token of the person reading of each name, and
+    of the organisation reading but for joined acronyms."""
+    from screening.matching.normalize import words_of
+
+    names = ["Dalian Haixing Seafood Co., Ltd.", "KIM, Jong-un", "Ch'ŏngsŏng Trading", "O'Neill & Sons",
+             "联鑫纺织有限公司", "ООО «Техно Элемент Урал»", "شركة النور الخليج للتجارة", "김정은", "K.O.M.I.D.",
+             "Công ty TNHH Thịnh Cường", "Ryonbong_General `Corp`", "THIRD Floor 3rd", "x" * 400]
+    words = words_of(names)
+    for name in names:
+        assert set(normalize_name(name, True).tokens) <= words, name
+        org = set(normalize_name(name, False).tokens)
+        assert org <= words or org == {"komid"}, name
+    assert "komid" not in words and {"k", "o", "m", "i", "d"} <= words
+    assert "x" * 300 in words and "x" * 301 not in words  # only MAX_NAME_CHARS of a cell are read

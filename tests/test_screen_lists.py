@@ -133,6 +133,47 @@ def test_a_big_input_screened_on_workers_equals_one_process(store: Path, tmp_pat
     assert len(on_workers["rows"]) == len(rows) + 6
 
 
+def test_a_big_workbook_has_its_names_scored_while_its_rows_are_read(store: Path, tmp_path: Path,
+                                                                     monkeypatch: pytest.MonkeyPatch) -> None:
+    """A big workbook's names go to the list workers as soon as calamine has parsed it (intake names_found),
+    the rest of the searched names (parent companies) once it is read: the report is one process's."""
+    import multiprocessing
+
+    import openpyxl
+
+    from screening.engine import lists as engine_lists
+
+    monkeypatch.setattr(engine_lists, "PREFORK_MIN_BYTES", 1000)
+    book = openpyxl.Workbook()
+    sheet = book.active
+    sheet.append(["Vendor master, exported 2026-11-01"])
+    sheet.append([])
+    sheet.append(["Supplier Name", "Country", "Registration No.", "Parent Company"])
+    for n in range(3000):
+        sheet.append([f"Supplier {n} Haixing Dandong Trading", "China", None, f"Holding {n % 700} Ltd"])
+    sheet.append(["Korea Daesong General Trading Corp.", "North Korea", None, None])
+    sheet.append(["Pacific Lotus Ltd", "Singapore", None, "Korea Daesong General Trading Corp."])
+    path = tmp_path / "vendor-master.xlsx"
+    book.save(path)
+    told: list[int] = []
+    start_names = engine_lists.ListCatalog.start_names
+    monkeypatch.setattr(engine_lists.ListCatalog, "start_names",
+                        lambda self, names: (told.append(len(names)), start_names(self, names))[1])
+
+    def screened(workers: str) -> dict:
+        monkeypatch.setenv("SCREENING_WORKERS", workers)
+        monkeypatch.setenv("SOURCE_DATE_EPOCH", "1790000000")
+        return report_json(screen([path], lists=lists_from_store(store)))
+
+    on_workers = screened("2")
+    assert told == [3002]
+    assert multiprocessing.active_children() == []
+    assert on_workers == screened("1")
+    assert told == [3002]  # one process: nothing told ahead
+    assert _row(on_workers, "Korea Daesong General Trading Corp.")["band"] == "critical"
+    assert _row(on_workers, "Pacific Lotus Ltd")["band"] == "critical"  # its parent, scored after the read
+
+
 def test_a_big_workbook_is_checked_in_a_child_while_the_index_is_built(store: Path, tmp_path: Path,
                                                                        monkeypatch: pytest.MonkeyPatch) -> None:
     """A big workbook's safety checks run in a forked child (intake.ChecksAhead) during the index build: its

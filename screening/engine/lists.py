@@ -10,7 +10,9 @@ from typing import TYPE_CHECKING
 import numpy as np
 import pandas as pd
 
+from screening.cores import worker_count
 from screening.countries import to_iso2
+from screening.fields import REQUIRED_FIELD
 from screening.lists.model import ListEntry
 from screening.model import Evidence
 from screening.rulepacks.schema import ListMatchSpec
@@ -68,8 +70,6 @@ class ListCatalog:
 
     def prepares(self, input_bytes: int) -> bool:
         """Whether prepare() builds the index and forks workers for an input this big."""
-        from screening.matching.lists import worker_count
-
         return (input_bytes >= PREFORK_MIN_BYTES and worker_count() > 1
                 and any(spec.fields and self.select(spec) for spec in self._wanted))  # index not built yet
 
@@ -79,16 +79,28 @@ class ListCatalog:
         The other rules are evaluated meanwhile; each list rule then finds its names scored. Names are
         scored down to the lowest floor any rule needs: the hits of a higher threshold are a subset.
         """
-        from screening.matching.lists import DEFAULT_THRESHOLD
-        from screening.matching.score import COUNTRY_MATCH_BONUS
-
         searched = self._searched()
         if not searched:
             return
-        floor = min((spec.threshold if spec.threshold is not None else DEFAULT_THRESHOLD) for spec in searched)
         fields = dict.fromkeys(f for spec in searched for f in spec.fields if f in records)
         names = dict.fromkeys(str(value) for f in fields for value in pd.unique(records[f].to_numpy(dtype=object)))
-        self.full_index().start_scoring(list(names), floor - COUNTRY_MATCH_BONUS)
+        self.full_index().start_scoring(list(names), self._floor(searched))
+
+    def start_names(self, names: list[str]) -> None:
+        """start() for a sheet's supplier names, told as soon as the sheet is parsed (intake's names_found):
+        the workers score them while the rows are read; start() then hands over only what is left."""
+        searched = [spec for spec in self._searched() if REQUIRED_FIELD in spec.fields]
+        if searched:
+            self.full_index().start_scoring(names, self._floor(searched))
+
+    @staticmethod
+    def _floor(searched: Sequence[ListMatchSpec]) -> float:
+        """The score the names are scored down to: the lowest threshold of the rules, less the country bonus."""
+        from screening.matching.lists import DEFAULT_THRESHOLD
+        from screening.matching.score import COUNTRY_MATCH_BONUS
+
+        lowest = min((spec.threshold if spec.threshold is not None else DEFAULT_THRESHOLD) for spec in searched)
+        return lowest - COUNTRY_MATCH_BONUS
 
     def close(self) -> None:
         """Stop the worker processes of the name index, if it started any, and let the index go (hundreds of

@@ -23,7 +23,7 @@ from ..text import simplify
 from .delimited import read_delimited
 from .formats import Format, detect_format, has_macros
 from .limits import Limits, human_bytes
-from .spreadsheet import read_workbook_and_hidden
+from .spreadsheet import NamesFound, read_workbook_and_hidden
 from .ahead import ChecksAhead, check_workbook
 from .tables import NoNameColumn, RawSheet, SheetTable, build_table
 
@@ -40,12 +40,15 @@ def read_inputs(
     overrides: Mapping[str, str] | None = None,
     limits: Limits | None = None,
     ahead: ChecksAhead | None = None,
+    names_found: NamesFound | None = None,
 ) -> Intake:
     """Read every input; InputError (one line, naming file and sheet) when one cannot be used.
 
     `sheet` picks one sheet of each workbook (CSV files have only one). `overrides` maps header
     text to a canonical field, as given with --map "Header=field". `ahead` holds the workbooks'
-    safety checks if the caller started them earlier (they are otherwise run here).
+    safety checks if the caller started them earlier (they are otherwise run here). `names_found` is told the
+    supplier names of each workbook sheet as soon as it is parsed, before its rows are read (a hint: the names
+    of the records are the ones that count).
     """
     limits = limits or Limits.from_env()
     wanted = _parse_overrides(overrides or {})
@@ -61,7 +64,7 @@ def read_inputs(
         for given in paths:
             path = str(os.fspath(given))
             try:
-                file, found, skipped = _read_file(path, sheet, wanted, limits, ahead)
+                file, found, skipped = _read_file(path, sheet, wanted, limits, ahead, names_found)
             except OSError as exc:
                 raise InputError(f"{path}: cannot be read ({exc.strerror or exc}); check the path and permissions") from None
             files.append(file)
@@ -76,7 +79,8 @@ def read_inputs(
 
 
 def _read_file(
-    path: str, sheet: str | None, wanted: Mapping[str, str], limits: Limits, ahead: ChecksAhead | None = None
+    path: str, sheet: str | None, wanted: Mapping[str, str], limits: Limits, ahead: ChecksAhead | None = None,
+    names_found: NamesFound | None = None,
 ) -> tuple[InputFile, list[SheetTable], list[RowError]]:
     _check_file(path, limits)
     with open(path, "rb") as f:
@@ -88,7 +92,7 @@ def _read_file(
     if fmt is Format.CSV:
         raws = [read_delimited(path, limits)]
     else:
-        raws, hidden = read_workbook_and_hidden(path, fmt, sheet, limits)
+        raws, hidden = read_workbook_and_hidden(path, fmt, sheet, limits, wanted, names_found)
     name = os.path.basename(path)
     built: list[SheetTable | NoNameColumn] = []
     for raw in raws:

@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
+import itertools
 import os
 import sys
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Mapping
 from contextlib import contextmanager
 from typing import TypeVar
 
@@ -17,12 +18,17 @@ from python_calamine import (
 )
 
 from ..errors import InputError
+from ..fields import REQUIRED_FIELD
 from ..text import cell_text, fold
 from .formats import Format, has_native_extension
+from .headers import HEADER_SCAN_ROWS, assign_fields, find_header
 from .limits import Limits
 from .tables import RawSheet, SharedTexts, trim_row
 
 T = TypeVar("T")
+
+HEADER_SCAN_LOOK = 10_000
+"""Rows looked through for the first HEADER_SCAN_ROWS non-empty ones when reading names ahead."""
 
 
 def read_workbook(path: str, fmt: Format, sheet: str | None, limits: Limits) -> list[RawSheet]:
@@ -30,10 +36,18 @@ def read_workbook(path: str, fmt: Format, sheet: str | None, limits: Limits) -> 
     return read_workbook_and_hidden(path, fmt, sheet, limits)[0]
 
 
+NamesFound = Callable[[list[str]], None]
+"""Told the supplier names of each sheet as soon as the sheet is parsed, before its rows are turned into text."""
+
+
 def read_workbook_and_hidden(
-    path: str, fmt: Format, sheet: str | None, limits: Limits
+    path: str, fmt: Format, sheet: str | None, limits: Limits,
+    overrides: Mapping[str, str] | None = None, names_found: NamesFound | None = None,
 ) -> tuple[list[RawSheet], list[str]]:
-    """read_workbook(), and the hidden worksheets left out (none when `sheet` is given)."""
+    """read_workbook(), and the hidden worksheets left out (none when `sheet` is given).
+
+    `names_found`, if given, is told each sheet's names early (see _names_ahead); `overrides` as in
+    read_inputs, for finding their column."""
     hidden: list[str] = []
     with _open(path, fmt) as workbook:
         metadata = _guard(path, lambda: workbook.sheets_metadata)
@@ -47,7 +61,7 @@ def read_workbook_and_hidden(
             if not names:
                 listed = ", ".join(f"'{m.name}'" for m in metadata) or "none"
                 raise InputError(f"{path}: has no visible sheet (sheets: {listed}); pick one with --sheet NAME")
-        return [_read_sheet(path, workbook, name, limits) for name in names], hidden
+        return [_read_sheet(path, workbook, name, limits, overrides or {}, names_found) for name in names], hidden
 
 
 @contextmanager
@@ -76,7 +90,8 @@ def _pick_sheet(path: str, wanted: str, names: list[str]) -> str:
     raise InputError(f"{path}: no sheet named '{wanted}'; sheets: {listed}")
 
 
-def _read_sheet(path: str, workbook: CalamineWorkbook, name: str, limits: Limits) -> RawSheet:
+def _read_sheet(path: str, workbook: CalamineWorkbook, name: str, limits: Limits,
+                overrides: Mapping[str, str], names_found: NamesFound | None) -> RawSheet:
     sheet = _guard(path, lambda: workbook.get_sheet_by_name(name))
     if sheet.height > limits.max_rows:  # calamine has parsed the sheet; Python objects not built yet
         raise InputError(
@@ -89,8 +104,40 @@ def _read_sheet(path: str, workbook: CalamineWorkbook, name: str, limits: Limits
     # to_python() starts at the first used cell; add the offset back so rows and columns are
     # the ones the user sees in Excel (a table under a title, starting at C4, stays at C4).
     first_row, raw.first_col = sheet.start
+    if names_found is not None:
+        names_found(_guard(path, lambda: _names_ahead(sheet, overrides)))
     _guard(path, lambda: _append_rows(raw, sheet, first_row))
     return raw
+
+
+def _names_ahead(sheet: CalamineSheet, overrides: Mapping[str, str]) -> list[str]:
+    """The names of a parsed sheet, read before its rows are: the cells below the header row, in the column
+    the header names `name` (as build_table() will find them), [] when there is none.
+
+    Turning a million rows into text takes seconds; the names alone, a fraction of one. Whoever scores them
+    (the list workers) can start that much sooner. A hint: the names read later are the ones that count.
+    """
+    head: list[tuple[int, list[str]]] = []
+    for offset, values in enumerate(itertools.islice(sheet.iter_rows(), HEADER_SCAN_LOOK)):
+        cells = trim_row([_text(v) for v in values])
+        if cells:
+            head.append((offset, cells))
+            if len(head) >= HEADER_SCAN_ROWS:
+                break
+    found = find_header([cells for _, cells in head], overrides)
+    if found is None:
+        return []
+    fields = assign_fields(head[found][1], overrides).fields
+    column = fields.index(REQUIRED_FIELD)
+    names: list[str] = []
+    for values in itertools.islice(sheet.iter_rows(), head[found][0] + 1, None):
+        if len(values) > column and (text := _text(values[column])):
+            names.append(text)
+    return names
+
+
+def _text(value: object) -> str:
+    return value.strip() if type(value) is str else cell_text(value)
 
 
 def _append_rows(raw: RawSheet, sheet: CalamineSheet, first_row: int) -> None:
@@ -98,7 +145,7 @@ def _append_rows(raw: RawSheet, sheet: CalamineSheet, first_row: int) -> None:
     rows = raw.rows
     shared = SharedTexts()
     for offset, values in enumerate(sheet.iter_rows()):
-        cells = trim_row([v.strip() if type(v) is str else cell_text(v) for v in values])  # text: the fast path
+        cells = trim_row([v.strip() if type(v) is str else cell_text(v) for v in values])  # _text(), inlined: fast
         if cells:
             rows.append((first_row + offset + 1, shared.row(cells)))
 

@@ -214,6 +214,24 @@ class WordLinks:
                     parts = [self._postings[self._starts[i]:self._starts[i + 1]] for i in sorted(similar)]
                     self._cache[word] = np.unique(np.concatenate(parts)) if parts else np.empty(0, dtype=np.int32)
 
+    def export(self, words: Sequence[str]) -> tuple[list[str], np.ndarray, np.ndarray]:
+        """The list names of each of `words` (worked out now where new), packed for another process as
+        (words, offsets, positions): word i's names are positions[offsets[i]:offsets[i + 1]]."""
+        words = [w for w in dict.fromkeys(words) if w]
+        self.prefetch(words)
+        found = [self._cache[w] for w in words]
+        offsets = np.zeros(len(found) + 1, dtype=np.int64)
+        np.cumsum([len(names) for names in found], out=offsets[1:])
+        positions = np.concatenate(found) if found else np.empty(0, dtype=np.int32)
+        return words, offsets, positions.astype(np.int32, copy=False)
+
+    def absorb(self, words: Sequence[str], offsets: np.ndarray, positions: np.ndarray) -> None:
+        """Take the list names of words another process worked out (export()); words known here are kept."""
+        if len(self._cache) + len(words) > WORD_CACHE:
+            self._cache.clear()
+        for word, start, stop in zip(words, offsets[:-1].tolist(), offsets[1:].tolist()):
+            self._cache.setdefault(word, positions[start:stop])
+
     def _similar(self, words: list[str]) -> list[set[int]]:
         """Vocabulary ids that may pair with each of `words` (all of one length)."""
         keys = [token_key(w) for w in words]

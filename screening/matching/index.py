@@ -49,6 +49,9 @@ class _Postings:
     def __len__(self) -> int:
         return len(self._code)
 
+    def __contains__(self, key: str) -> bool:
+        return key in self._code
+
 
 class CandidateIndex:
     """Gate keys of a set of normalised names -> positions of the names holding them.
@@ -111,6 +114,14 @@ class CandidateIndex:
         else the names written in one."""
         found = (self._bones if abjad_query else self._abjad_bones).get(bone)
         return found if found is not None else np.empty(0, dtype=np.int32)
+
+    def holds_exact(self, key: str) -> bool:
+        """Whether exact(key) finds any name (a dictionary lookup, no array made)."""
+        return key in self._exact
+
+    def holds_skeleton(self, bone: str, abjad_query: bool) -> bool:
+        """Whether skeleton(bone, abjad_query) finds any name."""
+        return bone in (self._bones if abjad_query else self._abjad_bones)
 
     def candidates(self, query: NameForm) -> np.ndarray:
         """Sorted positions of the names that pass the gate with `query` (int32 array, possibly empty). The

@@ -11,21 +11,27 @@ all other entries with the query read as an organisation name. Every hit says wh
 from __future__ import annotations
 
 import gc
+import math
 import multiprocessing
 import multiprocessing.pool
 import os
+import pickle
+import shutil
 import signal
+import tempfile
 import threading
 import weakref
 from collections.abc import Sequence
 from dataclasses import dataclass
+from typing import Any
 
 import numpy as np
 
+from screening.cores import worker_count
 from screening.lists.model import EntryType, ListEntry, ListName
 from screening.matching.bounds import PairBounds
 from screening.matching.index import CandidateIndex
-from screening.matching.normalize import NameForm, normalize_name
+from screening.matching.normalize import NameForm, normalize_name, words_of
 from screening.matching.score import (
     COUNTRY_MATCH_BONUS,
     KEY_MATCH,
@@ -65,6 +71,10 @@ PARALLEL_MIN_NAMES = 4_000
 
 PARALLEL_BATCHES = 2_048
 """Names per task handed to a worker process."""
+
+SHARED_WORDS_MIN_NAMES = 20_000
+"""From this many names on, the workers first find the list words near every word of the names together, each
+taking a share of the words, and then all of them score with every word's result (see _share_word_links)."""
 
 
 _Hits = tuple[tuple[int, int, int, float], ...]  # (partition, form position, entry position, name score)
@@ -121,7 +131,8 @@ class ListIndex:
         self._cache: dict[str, _Scored] = {}  # bounded (QUERY_CACHE): names scored on demand
         self._prescored: dict[str, _Scored] = {}  # unbounded: a whole column scored ahead (start_scoring)
         self._pool: multiprocessing.pool.Pool | None = None
-        self._background: threading.Thread | None = None
+        self._background: list[threading.Thread] = []  # scoring handed to the workers, in order
+        self._scheduled: dict[str, float] = {}  # name -> floor, of the names handed over and not yet waited for
         self._background_error: BaseException | None = None
         self._stopping = threading.Event()
 
@@ -157,14 +168,19 @@ class ListIndex:
         """Score `names` down to `floor` on every core in the background and return at once.
 
         The caller goes on with other work (the other rules) while the workers score; search() and
-        search_many() wait for them. Fewer than PARALLEL_MIN_NAMES new names are left to search_many.
+        search_many() wait for them. Fewer than PARALLEL_MIN_NAMES new names are left to search_many. Names
+        handed to the workers by an earlier call, still being scored, are not handed over again: a workbook's
+        names are started as soon as it is parsed, and the names of every searched field once it is read.
         """
-        self.wait()
-        todo = [n for n in dict.fromkeys(names) if n and n.strip() and self._cached(n, floor) is None]
+        if self._background_error is not None:
+            self.wait()  # raises it
+        todo = [n for n in dict.fromkeys(names) if n and n.strip() and self._scheduled.get(n, math.inf) > floor
+                and self._cached(n, floor) is None]
         workers = worker_count()
         if workers < 2 or len(todo) < PARALLEL_MIN_NAMES:
             return
         pool = self._workers(workers)
+        self._scheduled.update(dict.fromkeys(todo, floor))
 
         def run() -> None:
             try:
@@ -172,25 +188,26 @@ class ListIndex:
             except BaseException as error:  # noqa: BLE001  (raised again in the caller's thread by wait())
                 self._background_error = error
 
-        self._background = threading.Thread(target=run, name="list-scoring", daemon=True)
-        self._background.start()
+        background = threading.Thread(target=run, name="list-scoring", daemon=True)
+        self._background.append(background)
+        background.start()
 
     def wait(self) -> None:
         """Wait for the background scoring started by start_scoring(), if any; raise what it raised."""
-        background, self._background = self._background, None
-        if background is not None:
-            background.join()
+        while self._background:
+            self._background.pop(0).join()
+        self._scheduled.clear()
         error, self._background_error = self._background_error, None
         if error is not None:
             raise error
 
     def close(self) -> None:
         """Stop the worker processes (an index can still search afterwards, in this process)."""
-        background, self._background = self._background, None
         pool, self._pool = self._pool, None
         self._stopping.set()
-        if background is not None:
-            background.join()
+        while self._background:
+            self._background.pop(0).join()
+        self._scheduled.clear()
         if pool is not None:
             pool.terminate()
             pool.join()
@@ -234,21 +251,58 @@ class ListIndex:
 
         Workers send back the hits only, by position in the task: the parent keeps its own name strings.
         """
-        nothing: _Scored = (floor, ())
-        tasks = [todo[start:start + PARALLEL_BATCHES] for start in range(0, len(todo), PARALLEL_BATCHES)]
-        results = pool.imap(_score_task, [(task, floor) for task in tasks])
-        for task in tasks:
-            while True:  # in short waits: close() may stop the pool, and then no result ever comes
-                if self._stopping.is_set():
+        folder = _scratch_folder() if len(todo) >= SHARED_WORDS_MIN_NAMES else None
+        try:
+            shared = self._share_word_links(todo, pool, folder) if folder is not None else ()
+            if shared is None:  # stopped meanwhile
+                return
+            nothing: _Scored = (floor, ())
+            tasks = [todo[start:start + PARALLEL_BATCHES] for start in range(0, len(todo), PARALLEL_BATCHES)]
+            results = pool.imap(_score_task, [(task, floor, shared) for task in tasks])
+            for task in tasks:
+                found = self._next(results)
+                if found is None:
                     return
-                try:
-                    found = results.next(timeout=0.2)
-                    break
-                except multiprocessing.TimeoutError:
-                    continue
-            self._prescored.update(dict.fromkeys(task, nothing))
-            for position, hits in found:
-                self._prescored[task[position]] = (floor, hits)
+                self._prescored.update(dict.fromkeys(task, nothing))
+                for position, hits in found:
+                    self._prescored[task[position]] = (floor, hits)
+        finally:
+            if folder is not None:
+                shutil.rmtree(folder, ignore_errors=True)
+
+    def _share_word_links(self, todo: list[str], pool: multiprocessing.pool.Pool, folder: str) -> tuple[str, ...] | None:
+        """Find the list names near every word of `todo` once, each worker taking a share of the words, into
+        files in `folder` that every worker reads before it scores; None if stopped meanwhile.
+
+        Left to themselves, the workers would each work out nearly every word (a million supplier rows hold
+        some 65,000), in the small batches each task brings: all words at once cost about a third as much.
+        """
+        workers = worker_count()
+        found = self._all(pool.imap(_words_task, [todo[k::workers] for k in range(workers)]), workers)
+        if found is None:
+            return None
+        words = sorted(set().union(*found))
+        shares = [(words[k::workers], os.path.join(folder, f"words-{k}.pickle")) for k in range(workers)]
+        written = self._all(pool.imap(_links_task, shares), workers)
+        return None if written is None else tuple(path for path in written if path)
+
+    def _next(self, results: multiprocessing.pool.IMapIterator) -> Any:
+        """The next result of an imap, or None once close() is called (a stopped pool sends none)."""
+        while not self._stopping.is_set():
+            try:
+                return results.next(timeout=0.2)  # in short waits, to see close()
+            except multiprocessing.TimeoutError:
+                continue
+        return None
+
+    def _all(self, results: multiprocessing.pool.IMapIterator, count: int) -> list[Any] | None:
+        """The `count` results of an imap, or None once close() is called."""
+        taken = []
+        for _ in range(count):
+            if (result := self._next(results)) is None:
+                return None
+            taken.append(result)
+        return taken
 
     def _score_here(self, todo: list[str], floor: float) -> dict[str, _Hits]:
         """Score `todo` in this process, cache the results, and return the hits of the names that have any."""
@@ -382,12 +436,20 @@ _FORKED: ListIndex | None = None
 """The index a forked worker scores with (set by the parent just before it forks)."""
 
 
-def _score_task(task: tuple[list[str], float]) -> list[tuple[int, _Hits]]:
+_ABSORBED: set[str] = set()
+"""In a worker: the files of word links (_links_task) it has read."""
+
+
+def _score_task(task: tuple[list[str], float, tuple[str, ...]]) -> list[tuple[int, _Hits]]:
     """In a worker: score a task's names; return (position in the task, hits) of the names with hits."""
-    names, floor = task
+    names, floor, shared = task
     index = _FORKED
     assert index is not None, "worker started without an index"
     with gc_paused():  # the scoring makes no reference cycles; collections cost it about a sixth
+        for path in shared:
+            if path not in _ABSORBED:
+                _ABSORBED.add(path)
+                _absorb(index, path)
         found = index._score_here(names, floor)  # not read back from the cache: it may be cleared meanwhile
     # A worker meets each name once: its name caches would only hold memory (the word caches are reused).
     index._cache.clear()
@@ -398,19 +460,49 @@ def _score_task(task: tuple[list[str], float]) -> list[tuple[int, _Hits]]:
     return [(position, found[name]) for position, name in enumerate(names) if name in found]
 
 
+def _words_task(names: list[str]) -> set[str]:
+    """In a worker: the words of `names` (normalize.words_of)."""
+    return words_of(names)
+
+
+def _links_task(share: tuple[list[str], str]) -> str:
+    """In a worker: the list names near each word of a share, per partition, pickled to a file: its path, or ""
+    if it could not be written (the other workers then work those words out themselves)."""
+    words, path = share
+    index = _FORKED
+    assert index is not None, "worker started without an index"
+    with gc_paused():
+        packed = [part.bounds.links.export(words) for part in index._partitions]
+    try:
+        with open(path, "wb") as fh:
+            pickle.dump(packed, fh, protocol=pickle.HIGHEST_PROTOCOL)
+    except OSError:
+        return ""
+    return path
+
+
+def _absorb(index: ListIndex, path: str) -> None:
+    """In a worker: take the word links another worker wrote (_links_task); an unreadable file is skipped."""
+    try:
+        with open(path, "rb") as fh:
+            packed = pickle.load(fh)
+    except (OSError, EOFError, pickle.UnpicklingError):
+        return
+    for part, (words, offsets, positions) in zip(index._partitions, packed):
+        part.bounds.links.absorb(words, offsets, positions)
+
+
+def _scratch_folder() -> str | None:
+    """A new private temporary folder for the workers' word links; None where none can be made."""
+    try:
+        return tempfile.mkdtemp(prefix="screening-words-")
+    except OSError:
+        return None
+
+
 def _ignore_interrupts() -> None:
     """Workers leave Ctrl-C to the parent, which stops them: no traceback from each worker."""
     signal.signal(signal.SIGINT, signal.SIG_IGN)
-
-
-def worker_count() -> int:
-    """Processes that score names: the usable cores, or SCREENING_WORKERS; 1 where fork is unavailable."""
-    configured = os.environ.get("SCREENING_WORKERS", "").strip()
-    if configured.isdigit() and int(configured) > 0:
-        wanted = int(configured)
-    else:
-        wanted = len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else (os.cpu_count() or 1)
-    return wanted if "fork" in multiprocessing.get_all_start_methods() else 1
 
 
 @dataclass(frozen=True)

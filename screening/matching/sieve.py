@@ -107,13 +107,17 @@ class Sieve:
 
     def _query_rows(self, queries: Sequence[NameForm]) -> tuple[np.ndarray, np.ndarray, int]:
         """(query, row id) of the rows a query needs beyond its words' gate rows: the keys of its words written
-        together (for a name of generic words only, also of each word) and its consonant skeletons."""
-        exact, bones = self._exact, self._bones
+        together (for a name of generic words only, also of each word) and its consonant skeletons.
+
+        Most of these keys are the query's own (its words joined) and in no list name: they get no row, which
+        would be empty, made for one query and kept, pushing the words' rows out of the cache."""
+        exact, bones, index = self._exact, self._bones, self._index
         owner: list[int] = []
         rows: list[int] = []
         for n, query in enumerate(queries):
-            skeletons = bones[query.abjad]
-            found = [exact[key] for key in query.joined] + [skeletons[bone] for bone in query.bones]
+            skeletons, abjad = bones[query.abjad], query.abjad
+            found = ([exact[key] for key in query.joined if index.holds_exact(key)]
+                     + [skeletons[bone] for bone in query.bones if index.holds_skeleton(bone, abjad)])
             owner += [n] * len(found)
             rows += found
         return np.array(owner, dtype=np.int64), np.array(rows, dtype=np.int64), GATE

@@ -22,6 +22,8 @@ from screening.model import (
 from screening.rowfields import RowFields
 from screening.text import cell_text
 
+from .shares import write_shares
+
 # json's own string encoder (C), as json.dumps(ensure_ascii=False) uses it.
 _string = json.encoder.encode_basestring
 
@@ -65,30 +67,37 @@ def write_json(result: ScreeningResult, fh: BinaryIO) -> None:
     manifest = report_json(_without_rows(result))["manifest"]
     fh.write(b'{\n  "manifest": ')
     fh.write(json.dumps(manifest, ensure_ascii=False, indent=2, allow_nan=False).replace("\n", "\n  ").encode("utf-8"))
-    arrays: dict[str, Iterable[str]] = {
-        "rows": _row_lines(result.rows),
-        "errors": (_dumps(_error(e)) for e in result.errors),
-    }
+    fh.write(b',\n  "rows": ')
+    rows = result.rows
+
+    def write_rows(out: BinaryIO, start: int, stop: int) -> None:
+        _write_lines(out, _row_lines(rows[start:stop]), first=start == 0)
+
+    write_shares(fh, len(rows), write_rows)  # a million rows: rendered on every core
+    fh.write(b"\n  ]" if rows else b"[]")
+    arrays: dict[str, Iterable[str]] = {"errors": (_dumps(_error(e)) for e in result.errors)}
     if result.links:  # additive: only roster runs where a cross-row rule fired carry it
         arrays["links"] = (_dumps(_link(link)) for link in result.links)
     for key, items in arrays.items():
         fh.write(f',\n  "{key}": '.encode())
-        _write_items(fh, items)
+        fh.write(b"\n  ]" if _write_lines(fh, items, first=True) else b"[]")
     fh.write(b"\n}\n")
 
 
-def _write_items(fh: BinaryIO, items: Iterable[str]) -> None:
-    """A JSON array with one compact item (already encoded) per line, written in batches."""
+def _write_lines(fh: BinaryIO, items: Iterable[str], first: bool) -> bool:
+    """Items of a JSON array, each on a line of its own after the separator it needs (the opening bracket
+    before the array's `first` item, a comma before the others), written in batches; True if any."""
     batch: list[str] = []
-    first = True
+    wrote = False
     for item in items:
         batch.append(("[\n    " if first else ",\n    ") + item)
         first = False
+        wrote = True
         if len(batch) >= 10_000:
             fh.write("".join(batch).encode("utf-8"))
             batch.clear()
     fh.write("".join(batch).encode("utf-8"))
-    fh.write(b"[]" if first else b"\n  ]")
+    return wrote
 
 
 def _dumps(value: object) -> str:
