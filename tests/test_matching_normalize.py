@@ -104,6 +104,15 @@ def test_apostrophes_and_breves_disappear(written: str) -> None:
     assert tokens(written) == ("chongsong",)
 
 
+@pytest.mark.parametrize("text", ["ch'o'ngsong", "ch`ongsong", "a - b co - ltd", "  x\t-y  ", "o'brien-smith", "-", "'", ""])
+def test_ascii_text_takes_the_same_steps_as_any_other(text: str) -> None:
+    # _latin() has a shortcut for ASCII text: the same apostrophes dropped, whitespace squeezed before the
+    # hyphens become spaces (so 'co - ltd' keeps its three spaces, as legal-form detection has always seen it).
+    from screening.matching.normalize import _APOSTROPHES, _HYPHENS, _latin
+
+    assert _latin(text) == (_HYPHENS.sub(" ", transliterate(_APOSTROPHES.sub("", text))), False, False, None)
+
+
 def test_hyphens_split_words_and_the_joined_form_bridges_them() -> None:
     hyphen, joined = normalize_name("Kim Jong-un", True), normalize_name("Kim Jongun", True)
     assert hyphen.tokens == ("kim", "jong", "un")

@@ -32,10 +32,12 @@ What it does, in order (each step is reported in NameForm.notes so a hit can be 
 
 from __future__ import annotations
 
+import operator
 import re
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from functools import lru_cache
+from itertools import compress
 
 from anyascii import anyascii
 from rigour.names.org_types import extract_org_types
@@ -586,6 +588,8 @@ def _reorder_person(text: str) -> str:
 def _latin(text: str) -> tuple[str, bool, bool, str | None]:
     """Folded text with apostrophes dropped, transliterated to Latin, hyphens made spaces: (text, written in an
     abjad, written in Hangul or Han, the Latin form shown in a note when another script was transliterated)."""
+    if text.isascii():  # most names: the same steps with the only ASCII apostrophes and hyphen
+        return " ".join(text.replace("'", "").replace("`", "").lower().split()).replace("-", " "), False, False, None
     text = _APOSTROPHES.sub("", text)
     abjad = _ABJAD.search(text) is not None
     syllabic = _SYLLABIC.search(text) is not None
@@ -648,25 +652,33 @@ def normalize_name(name: str, person: bool = False) -> NameForm:
         content = [w for w in words if w not in STOPWORDS]
         words = content or words
         classes = list(map(_LEGAL_WORDS.__getitem__, words))
-        kept = [w for w, c in zip(words, classes) if c is None]
-        if kept and len(kept) < len(words):
-            legal += [(w, c) for w, c in zip(words, classes) if c is not None]
-            words = kept
+        if any(classes):
+            kept = [w for w, c in zip(words, classes) if c is None]
+            if kept:
+                legal += [(w, c) for w, c in zip(words, classes) if c is not None]
+                words = kept
     minor: tuple[bool, ...] = tuple(map(_MINOR[person].__getitem__, words))  # type: ignore[arg-type]
     keys: tuple[str, ...] = tuple(map(_TOKEN_KEYS.__getitem__, words))  # type: ignore[arg-type]
-    ident = _identifying(minor)
+    skeletons: tuple[str, ...] = tuple(map(_SKELETONS.__getitem__, words))  # type: ignore[arg-type]
+    only_minor = any(minor) and all(minor)
+    if any(minor) and not only_minor:  # the identifying tokens (_identifying), picked in C
+        major = tuple(map(operator.not_, minor))
+        ident_words, ident_keys, ident_bones = (list(compress(words, major)), list(compress(keys, major)),
+                                                list(compress(skeletons, major)))
+    else:
+        ident_words, ident_keys, ident_bones = words, list(keys), list(skeletons)
     compacts: tuple[str, ...] = ("".join(words),)
-    cores: tuple[str, ...] = ("".join([words[i] for i in ident]),)
+    cores: tuple[str, ...] = ("".join(ident_words),)
     joined: set[str] = set()
-    if any(minor) and all(minor):  # only generic words: they meet other names exactly, never by a typo
+    if only_minor:  # only generic words: they meet other names exactly, never by a typo
         gate: frozenset[str] = frozenset()
         joined.update(keys)
     else:
-        gate = frozenset([keys[i] for i in ident] + [words[i] for i in ident])
+        gate = frozenset(ident_keys + ident_words)
     if len(words) > 1:
         compact_key = _joined_key(compacts[0])
         joined.add(compact_key)
-        if len(ident) > 1:
+        if len(ident_words) > 1:
             joined.add(compact_key if cores[0] == compacts[0] else _joined_key(cores[0]))
     if written_order and written_order != words:
         order_ident = _identifying(tuple(is_minor(w, person) for w in written_order))
@@ -674,13 +686,13 @@ def normalize_name(name: str, person: bool = False) -> NameForm:
         cores += ("".join(written_order[i] for i in order_ident),)
         if len(order_ident) > 1:
             joined.add(token_key(cores[1]))
-    skeletons: tuple[str, ...] = tuple(map(_SKELETONS.__getitem__, words))  # type: ignore[arg-type]
-    bones = frozenset([skeletons[i] for i in ident if len(skeletons[i]) > 1])
-    if len(ident) > 1:
-        bones |= {"".join([skeletons[i] for i in ident])}
+    bones = [bone for bone in ident_bones if len(bone) > 1]
+    if len(ident_bones) > 1:
+        bones.append("".join(ident_bones))
+    joined.discard("")
     return NameForm(name, person, tuple(words), keys, minor, tuple(legal), tuple(notes), compacts,
-                    gate - {""}, frozenset(joined - {""}), abjad, skeletons, bones, syllabic, cores,
-                    "".join([keys[i] for i in ident]))
+                    gate - {""} if "" in gate else gate, frozenset(joined), abjad, skeletons, frozenset(bones),
+                    syllabic, cores, "".join(ident_keys))
 
 
 def _words(text: str, person: bool) -> list[str]:
