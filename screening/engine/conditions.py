@@ -15,6 +15,7 @@ import pandas as pd
 
 from screening.countries import country_name, to_iso2
 from screening.engine.lists import ListCatalog, country_codes_of, evaluate_identifiers, evaluate_names
+from screening.engine.prefilter import Prefilter
 from screening.engine.terms import CodeMatcher, TermMatcher, TokenIndex
 from screening.matching.names import NameIndex, NameMatch, normalize_folded_org_name, normalize_org_name
 from screening.model import Evidence, LinkEvidence
@@ -211,7 +212,7 @@ class Compiler:
                     found = regex.search(folded)
                     return (f"pattern {spec.regex!r}: {found.group(0)!r}", None) if found else None
 
-                return _folded_fields(spec.fields, pattern_probe)
+                return _folded_fields(spec.fields, pattern_probe, Prefilter(regex))
             case SectorCondition(sector=ids):
                 return _any_of([self._sector(s) for s in ids])
             case IndustryCodeCondition(industry_code=codes):
@@ -420,8 +421,9 @@ def _term_fields(fields: Sequence[str], matcher: TermMatcher, label: str = "") -
     return evaluate
 
 
-def _folded_fields(fields: Sequence[str], probe: Probe) -> Evaluator:
-    """_probe_fields with a probe of fold()ed text, reusing the frame's folded values (folded once per run)."""
+def _folded_fields(fields: Sequence[str], probe: Probe, prefilter: Prefilter) -> Evaluator:
+    """_probe_fields with a probe of fold()ed text, reusing the frame's folded values (folded once per run);
+    the probe runs only on the values `prefilter` lets through (those it could match)."""
 
     def evaluate(frame: Frame) -> Outcome:
         outcomes = []
@@ -429,12 +431,9 @@ def _folded_fields(fields: Sequence[str], probe: Probe) -> Evaluator:
             codes, uniques = frame.factorized(name)
             folded = frame.tokens(name).folded
             wanted = frame.wanted(codes, len(uniques))
-            if wanted is None:
-                found = [probe(folded[i]) if v else None for i, v in enumerate(uniques)]
-            else:
-                found = [None] * len(uniques)
-                for i in wanted:
-                    found[i] = probe(folded[i]) if uniques[i] else None
+            found: list[Found | None] = [None] * len(uniques)
+            for i in prefilter.candidates(folded, range(len(uniques)) if wanted is None else wanted):
+                found[i] = probe(folded[i]) if uniques[i] else None
             outcomes.append(_spread(name, codes, uniques, found))
         return _first(outcomes) if outcomes else frame.nothing()
 
