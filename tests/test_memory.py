@@ -2,15 +2,24 @@
 
 import gc
 import weakref
+from dataclasses import replace
+from pathlib import Path
 
+import numpy as np
+
+from screening.engine import CompiledRule, compile_packs, evaluate
+from screening.engine.conditions import Frame
 from screening.engine.lists import ListCatalog
+from screening.intake import read_inputs
 from screening.engine.values import normalise_account
 from screening.lists.model import EntryType, ListEntry, ListName, Strength
 from screening.matching import normalize
 from screening.matching.lists import ListIndex
 from screening.memory import forget_caches
+from screening.rulepacks import load_pack
 from screening.rulepacks.schema import ListMatchSpec
 from screening.text import _latin_marks, fold
+from tests.engine_support import records
 
 
 def test_forget_caches_empties_the_per_value_caches_and_keeps_built_tables() -> None:
@@ -45,3 +54,41 @@ def test_a_closed_catalog_lets_its_index_go_and_builds_it_again_when_used() -> N
     assert gone() is None
     again = catalog.names(spec)
     assert again is not None and again.search("Koryo Bank Ltd")[0].entry.id == "2"
+
+
+def test_fields_no_sheet_has_share_one_factorisation_with_compact_codes(tmp_path: Path) -> None:
+    path = tmp_path / "suppliers.csv"
+    path.write_text("Supplier name,Country\nAcme Trading,China\nBeta Foods,Russia\nAcme Trading,China\n", "utf-8")
+    frame = Frame(read_inputs([path]).records)
+    website, workforce = frame.factorized("website"), frame.factorized("workforce")
+    assert website is workforce  # both built on intake's one array of "": factorised once
+    assert website[1].tolist() == [""] and website[0].tolist() == [0, 0, 0]
+    names, countries = frame.factorized("name"), frame.factorized("country")
+    assert names is not countries
+    assert names[1].tolist() == ["Acme Trading", "Beta Foods"] and names[0].tolist() == [0, 1, 0]
+    assert countries[1].tolist() == ["China", "Russia"]
+    assert names[0].dtype == np.int32 and website[0].dtype == np.int32
+
+
+def test_the_other_rules_caches_are_dropped_before_the_list_rules_run() -> None:
+    rules_dir = Path(__file__).resolve().parent.parent / "rules"
+    packs = [load_pack(rules_dir / name) for name in ("dprk-overseas-labour.yaml", "sanctions-lists.yaml")]
+    catalog = ListCatalog([_entry(1, "Korea Daesong General Trading Corporation")])
+    seen: dict[str, int] = {}
+
+    def watched(compiled: CompiledRule) -> CompiledRule:
+        def run(frame: Frame) -> object:
+            frame.tokens("name")  # what a term or pattern rule builds
+            seen[compiled.info.id] = len(frame._tokens)
+            return compiled.evaluate(frame)
+        return replace(compiled, evaluate=run)
+
+    rules = [watched(c) for c in compile_packs(packs, catalog)]
+    rows = records([{"name": "Korea Daesong General Trading Corp."}, {"name": "Acme Foods", "country": "Germany"}])
+    hits = evaluate(rules, rows)
+    assert any(hit.rule == "SANC-ANY-001" for _, hit in hits[0]) and not hits[1]
+    assert {c.info.id for c in rules if c.searches_lists} and {c.info.id for c in rules if not c.searches_lists}
+    # Every rule sees the index it built itself: one. Had the caches not been dropped, the list rules, run
+    # last, would also see it as built by the rules before them; this checks the drop came between.
+    first_list_rule = next(c.info.id for c in sorted(rules, key=lambda c: c.searches_lists) if c.searches_lists)
+    assert seen[first_list_rule] == 1

@@ -87,7 +87,9 @@ def evaluate(
     frame = Frame(records.reset_index(drop=True))
     hits: list[list[tuple[CompiledRule, Hit]]] = [[] for _ in range(frame.size)]
     in_order = sorted(rules, key=lambda compiled: compiled.searches_lists)
-    for compiled in in_order:
+    for n, compiled in enumerate(in_order):
+        if compiled.searches_lists and (n == 0 or not in_order[n - 1].searches_lists):
+            frame.forget_caches()
         outcome = compiled.evaluate(frame)
         info = compiled.info
         # Rows with the same evidence (one per distinct cell value) share one Hit: a million rows

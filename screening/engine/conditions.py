@@ -12,6 +12,7 @@ from dataclasses import dataclass, field, replace
 
 import numpy as np
 import pandas as pd
+from numpy.lib.array_utils import byte_bounds
 
 from screening.countries import country_name, to_iso2
 from screening.engine.lists import ListCatalog, country_codes_of, evaluate_identifiers, evaluate_names
@@ -141,6 +142,7 @@ class Frame:
         self.records = records
         self.size = len(records)
         self._factorized: dict[str, tuple[np.ndarray, np.ndarray]] = {}
+        self._by_cells: dict[object, tuple[np.ndarray, np.ndarray]] = {}
         self._tokens: dict[str, TokenIndex] = {}
         self._term_hits: dict[tuple[TermMatcher, str], dict[int, tuple[str, str]]] = {}
         # Watchlist matches per (compiler, field) and (list, threshold): see Compiler._watchlist_matches.
@@ -159,11 +161,23 @@ class Frame:
         return np.flatnonzero(needed).tolist()
 
     def factorized(self, field_name: str) -> tuple[np.ndarray, np.ndarray]:
-        """(codes per row, distinct values) of a field column."""
+        """(codes per row, distinct values) of a field column; the codes are int32 (a million rows: 4 MB a
+        field, not 8), and the fields a sheet lacks, which intake builds on one shared array of "", share one
+        factorisation."""
         if field_name not in self._factorized:
-            column = self.records[field_name] if field_name in self.records else pd.Series([""] * self.size)
-            codes, uniques = pd.factorize(column.to_numpy(dtype=object), use_na_sentinel=False)
-            self._factorized[field_name] = (codes, np.asarray(uniques, dtype=object))
+            column = (self.records[field_name].to_numpy(dtype=object) if field_name in self.records
+                      else np.full(self.size, "", dtype=object))
+            # The records keep their columns alive, so equal bounds and strides mean the very same cells.
+            shared = (byte_bounds(column), column.strides) if field_name in self.records else None
+            found = self._by_cells.get(shared) if shared is not None else None
+            if found is None:
+                codes, uniques = pd.factorize(column, use_na_sentinel=False)
+                if len(codes) < np.iinfo(np.int32).max:
+                    codes = codes.astype(np.int32)
+                found = (codes, np.asarray(uniques, dtype=object))
+                if shared is not None:
+                    self._by_cells[shared] = found
+            self._factorized[field_name] = found
         return self._factorized[field_name]
 
     def tokens(self, field_name: str) -> TokenIndex:
@@ -178,6 +192,19 @@ class Frame:
         if key not in self._term_hits:
             self._term_hits[key] = matcher.find_all(self.tokens(field_name))
         return self._term_hits[key]
+
+    def forget_caches(self) -> None:
+        """Drop what the term, pattern and watchlist rules built (word indexes, hits): the list rules, run
+        last, need none of it, and at a million rows it is hundreds of MB held while they wait for the list
+        workers, when a run would otherwise reach its peak."""
+        from screening.memory import forget_caches, release_freed_heap
+
+        self._tokens.clear()
+        self._term_hits.clear()
+        self.watchlist_matches.clear()
+        self.term_evidence.clear()
+        forget_caches()
+        release_freed_heap()
 
     def nothing(self) -> Outcome:
         return Outcome(np.zeros(self.size, dtype=bool), codes=np.full(self.size, -1, dtype=np.int64), values=_NO_VALUES)
