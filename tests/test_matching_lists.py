@@ -193,6 +193,29 @@ def test_closing_while_workers_score_stops_them_at_once(monkeypatch: pytest.Monk
     assert index.search("Korea Tangun Trading")  # the index still searches, in this process
 
 
+def test_once_its_workers_are_forked_the_index_leaves_all_scoring_to_them(monkeypatch: pytest.MonkeyPatch) -> None:
+    """The parent drops its scoring structures when it forks the workers (at a million rows they would
+    otherwise sit in its memory all run): even a single name is then scored by a worker, with the scores
+    of one process; once the workers are closed the parent builds them again to search on its own."""
+    entries = dprk_entries()
+    wanted = ["Korea Tangun Trading", "Koryo Bank", "Ordinary Supplier Trading Co"]
+    monkeypatch.setenv("SCREENING_WORKERS", "1")
+    expected = [ListIndex(entries).search(name) for name in wanted]
+    assert expected[0] and expected[1] and not expected[2]
+    monkeypatch.setenv("SCREENING_WORKERS", "2")
+    index = ListIndex(entries)
+    try:
+        index.start_workers()
+        assert all(part._scoring is None for part in index._partitions)
+        assert [index.search(name) for name in wanted] == expected
+        assert all(part._scoring is None for part in index._partitions)  # the workers scored them
+    finally:
+        index.close()
+    index.forget()
+    assert [index.search(name) for name in wanted] == expected
+    assert all(part._scoring is not None for part in index._partitions)
+
+
 def test_names_started_twice_are_handed_to_the_workers_once(monkeypatch: pytest.MonkeyPatch) -> None:
     """A workbook's names are started as soon as it is parsed, then every searched field's once it is read:
     the second start hands over only the names the first did not, without waiting for the first, and the

@@ -42,7 +42,7 @@ from screening.matching.score import (
     token_similarity,
 )
 from screening.matching.sieve import Sieve
-from screening.memory import gc_paused
+from screening.memory import gc_paused, release_freed_heap
 
 __all__ = ["DEFAULT_THRESHOLD", "ListIndex", "ListMatch", "SelectedIndex"]
 
@@ -91,15 +91,58 @@ class ListMatch:
 
 
 @dataclass(frozen=True, slots=True)
-class _Partition:
-    person: bool
-    forms: tuple[NameForm, ...]
-    entry: np.ndarray  # entry position of each form
-    name: tuple[ListName, ...]
+class _Scoring:
+    """What scores query names against a partition's list names: built from its forms, hundreds of MB."""
+
     index: CandidateIndex
     scorer: BatchScorer
     bounds: PairBounds
     sieve: Sieve
+
+    @classmethod
+    def build(cls, forms: Sequence[NameForm], person: bool) -> _Scoring:
+        scorer = BatchScorer(forms)
+        index, bounds = CandidateIndex(forms), PairBounds(forms, scorer, person)
+        return cls(index, scorer, bounds, Sieve(index, bounds))
+
+
+class _Partition:
+    """The list names of one kind (persons, or the rest), and what scores queries against them: built with
+    the partition, dropped by a process whose workers do its scoring, built again if it is needed after all."""
+
+    __slots__ = ("_scoring", "entry", "forms", "name", "person")
+
+    def __init__(self, person: bool, forms: tuple[NameForm, ...], entry: np.ndarray, name: tuple[ListName, ...]) -> None:
+        self.person = person
+        self.forms = forms
+        self.entry = entry  # entry position of each form
+        self.name = name
+        self._scoring: _Scoring | None = _Scoring.build(forms, person)
+
+    @property
+    def scoring(self) -> _Scoring:
+        if self._scoring is None:
+            self._scoring = _Scoring.build(self.forms, self.person)
+        return self._scoring
+
+    def drop_scoring(self) -> None:
+        self._scoring = None
+
+    @property
+    def index(self) -> CandidateIndex:
+        return self.scoring.index
+
+    @property
+    def scorer(self) -> BatchScorer:
+        return self.scoring.scorer
+
+    @property
+    def bounds(self) -> PairBounds:
+        return self.scoring.bounds
+
+    @property
+    def sieve(self) -> Sieve:
+        return self.scoring.sieve
 
 
 class ListIndex:
@@ -122,13 +165,8 @@ class ListIndex:
                 forms.append(form)
                 owners.append(position)
                 names.append(listed)
-        partitions = []
-        for person, (forms, owners, names) in groups.items():
-            scorer = BatchScorer(forms)
-            index, bounds = CandidateIndex(forms), PairBounds(forms, scorer, person)
-            partitions.append(_Partition(person, tuple(forms), np.asarray(owners, dtype=np.int32), tuple(names),
-                                         index, scorer, bounds, Sieve(index, bounds)))
-        self._partitions = tuple(partitions)
+        self._partitions = tuple(_Partition(person, tuple(forms), np.asarray(owners, dtype=np.int32), tuple(names))
+                                 for person, (forms, owners, names) in groups.items())
         self._cache: dict[str, _Scored] = {}  # bounded (QUERY_CACHE): names scored on demand
         self._prescored: dict[str, _Scored] = {}  # unbounded: a whole column scored ahead (start_scoring)
         self._pool: multiprocessing.pool.Pool | None = None
@@ -152,8 +190,8 @@ class ListIndex:
         self.wait()
         todo = [n for n in dict.fromkeys(names) if self._cached(n, floor) is None]
         workers = worker_count()
-        if workers > 1 and len(todo) >= PARALLEL_MIN_NAMES:
-            self._score_in_workers(todo, floor, self._workers(workers))
+        if self._pool is not None or (workers > 1 and len(todo) >= PARALLEL_MIN_NAMES):
+            self._score_in_workers(todo, floor, self._workers(workers))  # once forked, the workers score
             return
         self._score_here(todo, floor)
 
@@ -236,7 +274,9 @@ class ListIndex:
 
         Forked, not spawned: the index is neither pickled nor rebuilt, each worker sees the parent's memory
         as it is. Objects alive at the fork are frozen out of the cyclic GC first, so that a collection in a
-        worker does not write to (and so copy) every page it shares with the parent.
+        worker does not write to (and so copy) every page it shares with the parent. The workers then do all
+        the scoring: this process lets its scoring structures go (some 120 MB with every OFAC and UN name,
+        held through a million-row run otherwise) and keeps the names, which search() reports from.
         """
         global _FORKED
         if self._pool is None:
@@ -245,6 +285,9 @@ class ListIndex:
             _FORKED = self
             self._pool = multiprocessing.get_context("fork").Pool(workers, initializer=_ignore_interrupts)
             weakref.finalize(self, self._pool.terminate)
+            for part in self._partitions:
+                part.drop_scoring()  # a worker the pool forks again to replace one that died builds its own
+            release_freed_heap()
         return self._pool
 
     def _score_in_workers(self, todo: list[str], floor: float, pool: multiprocessing.pool.Pool) -> None:
