@@ -116,8 +116,8 @@ def screen(
     typer.echo(f"Screened {len(result.rows)} rows from {files} file{'s' if files != 1 else ''}: {summary}.")
     if result.errors:
         typer.echo(f"{len(result.errors)} row problems are listed in the report's Errors section.")
-    suppressed = sum(len(row.suppressed) for row in result.rows)
     if decisions_db is not None:
+        suppressed = sum(len(row.suppressed) for row in result.rows)
         typer.echo(f"{suppressed} hit{'s' if suppressed != 1 else ''} suppressed by confirmed false-positive decisions.")
     if not lists.infos:
         typer.echo(

@@ -6,10 +6,12 @@ never reach back into the engine.
 
 from __future__ import annotations
 
+from collections import Counter
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 import os
 from enum import IntEnum
+from operator import attrgetter
 
 import pandas as pd
 
@@ -253,7 +255,5 @@ class ScreeningResult:
 
     def counts(self) -> dict[str, int]:
         """Rows per band, every band present, in band order."""
-        counts = {label: 0 for label in BAND_LABELS}
-        for row in self.rows:
-            counts[row.band.label] += 1
-        return counts
+        per_band = Counter(map(attrgetter("band"), self.rows))  # in C: a million rows
+        return {band.label: per_band[band] for band in Band}

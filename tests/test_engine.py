@@ -132,3 +132,29 @@ def test_evaluation_is_deterministic(pack: RulePack) -> None:
     rows = [{"name": f"Supplier {i}", "country": c, "sector": s}
             for i, (c, s) in enumerate([("CN", "seafood"), ("RU", "construction"), ("NO", "fish farm")] * 50)]
     assert run_pack(pack, rows) == run_pack(pack, rows)
+
+
+def test_rules_selecting_the_same_list_entries_share_one_search(monkeypatch: pytest.MonkeyPatch) -> None:
+    """SANC-DPRK-001 and the 'not a DPRK entry' half of SANC-ANY-001 select the same entries: their names
+    are searched once per field, and each rule still fires where it should."""
+    from screening.engine import compile_packs, evaluate
+    from screening.engine.lists import ListCatalog
+    from screening.matching.lists import ListIndex
+    from tests.engine_support import list_entries, records
+
+    entries = list_entries([
+        {"source": "un", "id": "KPe.001", "programs": ["DPRK"], "names": [{"name": "Korea Ryonbong General Corporation"}]},
+        {"source": "ofac-sdn", "id": "1", "programs": ["SDGT"], "names": [{"name": "Al Furqan Trading Company"}]},
+    ])
+    pack = load_pack(Path(__file__).resolve().parents[1] / "rules" / "sanctions-lists.yaml")
+    searched: list[str] = []  # "some" for a search of the DPRK entries, "all" for one of every entry
+    original = ListIndex.search_many
+    monkeypatch.setattr(ListIndex, "search_many", lambda self, names, *a, **k:
+                        (searched.append("all" if k.get("only") is None else "some"), original(self, names, *a, **k))[1])
+    rows = [{"name": "Korea Ryonbong General Corp.", "country": "North Korea"},
+            {"name": "Al Furqan Trading Co.", "parent": "Acme Holdings"}, {"name": "Rheinland Softwarehaus GmbH"}]
+    fired = [[hit.rule for _, hit in row_hits] for row_hits in evaluate(compile_packs([pack], ListCatalog(entries)),
+                                                                        records(rows))]
+    assert fired == [["SANC-DPRK-001"], ["SANC-ANY-001"], []]
+    name_fields = len(next(r for r in pack.spec.rules if r.id == "SANC-DPRK-001").when.list_match.fields)
+    assert sorted(searched) == ["all"] * name_fields + ["some"] * name_fields  # once per field each, not twice

@@ -147,6 +147,8 @@ class Frame:
         self._term_hits: dict[tuple[TermMatcher, str], dict[int, tuple[str, str]]] = {}
         # Watchlist matches per (compiler, field) and (list, threshold): see Compiler._watchlist_matches.
         self.watchlist_matches: dict[tuple[int, str], dict[tuple[str, float], list[NameMatch | None]]] = {}
+        # Evidence of a list_match per (name index, threshold, field): 'a DPRK entry' is asked by two rules.
+        self.list_evidence: dict[tuple[int, float | None, str], np.ndarray] = {}
         # Evidence of a term condition per (matcher, field, label): sectors and places recur in many rules.
         self.term_evidence: dict[tuple[TermMatcher, str, str], tuple[list[int], np.ndarray]] = {}
         # The rows an `all` condition still needs its next parts for (None: every row); see _all_of.
@@ -346,8 +348,12 @@ class Compiler:
                 country_codes, country_values = frame.factorized("country")
                 country_iso = country_codes_of(country_values)
                 for name in spec.fields:
-                    codes, uniques = frame.factorized(name)
-                    evidence = evaluate_names(index, spec.threshold, name, codes, uniques, country_codes, country_iso)
+                    key = (id(index), spec.threshold, name)  # rules that select the same entries share a search
+                    evidence = frame.list_evidence.get(key)
+                    if evidence is None:
+                        codes, uniques = frame.factorized(name)
+                        evidence = frame.list_evidence[key] = evaluate_names(
+                            index, spec.threshold, name, codes, uniques, country_codes, country_iso)
                     outcomes.append(_outcome(evidence))
             identifiers = self.lists.identifiers(spec) if spec.identifier_fields else {}
             for name in spec.identifier_fields if identifiers else ():

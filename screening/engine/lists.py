@@ -193,15 +193,18 @@ def evaluate_names(
         return evidence
     width = max(len(country_iso), 1)
     pair_codes, pairs = pd.factorize(codes.astype(np.int64) * width + country_codes.astype(np.int64))
-    names = [str(uniques[p // width]) for p in pairs]
-    countries = [country_iso[p % width] if len(country_iso) else None for p in pairs]
-    wanted = [i for i, n in enumerate(names) if n.strip()]
+    texts = np.array([str(u) for u in uniques], dtype=object)
+    filled = np.array([bool(t.strip()) for t in texts], dtype=bool)
+    isos = np.array([*country_iso, None] if len(country_iso) else [None], dtype=object)
+    wanted = np.flatnonzero(filled[pairs // width])  # whole columns indexed at once: a million rows
+    names: list[str] = texts[pairs[wanted] // width].tolist()
+    countries = isos[pairs[wanted] % width if len(country_iso) else np.zeros(len(wanted), dtype=np.int64)].tolist()
     kwargs = {} if threshold is None else {"threshold": threshold}
-    results = index.search_many([names[i] for i in wanted], [countries[i] for i in wanted], limit=1, **kwargs)
+    results = index.search_many(names, countries, limit=1, **kwargs)
     per_pair = np.full(len(pairs), None, dtype=object)
-    for i, matches in zip(wanted, results):
+    for i, name, matches in zip(wanted.tolist(), names, results):
         if matches:
-            per_pair[i] = name_evidence(field_name, names[i], matches[0])
+            per_pair[i] = name_evidence(field_name, name, matches[0])
     evidence[:] = per_pair[pair_codes]
     return evidence
 
