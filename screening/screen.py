@@ -40,9 +40,10 @@ def lists_from_store(option: str | os.PathLike[str] | None = None) -> Lists:
     store = ListStore.locate(Path(option) if option is not None else None)
     infos: list[ListInfo] = []
     entries: list[ListEntry] = []
-    for stored in store.current():
-        infos.append(ListInfo(stored.source, stored.published, stored.sha256, stored.entries))
-        entries.extend(store.load_entries(stored))
+    with gc_paused():  # tens of thousands of entries, no cycles: collections would rescan them again and again
+        for stored in store.current():
+            infos.append(ListInfo(stored.source, stored.published, stored.sha256, stored.entries))
+            entries.extend(store.load_entries(stored))
     return Lists(tuple(infos), tuple(entries))
 
 
@@ -72,6 +73,24 @@ def screen(
     overrides: Mapping[str, str] | None = None,
     lists: Lists | None = None,
     progress: Progress | None = None,
+) -> ScreeningResult:
+    """Screen the inputs with the rule packs (the bundled ones by default) and the lists; see the module doc.
+
+    The cyclic garbage collector is paused for the run: it makes next to no reference cycles, and with a
+    million rows and the list index alive every full collection rescans all of them (7 s of a 1M run).
+    """
+    with gc_paused():
+        return _screen(inputs, rules, sheet=sheet, overrides=overrides, lists=lists, progress=progress)
+
+
+def _screen(
+    inputs: Sequence[str | os.PathLike[str]],
+    rules: Sequence[str | os.PathLike[str]],
+    *,
+    sheet: str | None,
+    overrides: Mapping[str, str] | None,
+    lists: Lists | None,
+    progress: Progress | None,
 ) -> ScreeningResult:
     # Rules first: a broken pack stops the run before any input is read.
     packs = load_packs(rules or [default_rules_dir()])

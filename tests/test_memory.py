@@ -15,7 +15,7 @@ from screening.engine.values import normalise_account
 from screening.lists.model import EntryType, ListEntry, ListName, Strength
 from screening.matching import normalize
 from screening.matching.lists import ListIndex
-from screening.memory import forget_caches
+from screening.memory import forget_caches, gc_paused
 from screening.rulepacks import load_pack
 from screening.rulepacks.schema import ListMatchSpec
 from screening.text import _latin_marks, fold
@@ -92,3 +92,29 @@ def test_the_other_rules_caches_are_dropped_before_the_list_rules_run() -> None:
     # last, would also see it as built by the rules before them; this checks the drop came between.
     first_list_rule = next(c.info.id for c in sorted(rules, key=lambda c: c.searches_lists) if c.searches_lists)
     assert seen[first_list_rule] == 1
+
+
+def test_objects_made_while_the_collector_is_paused_leave_the_young_generation() -> None:
+    """Else the first collection after a paused million-row step walks every row it made (a second)."""
+    gc.collect()
+    with gc_paused():
+        made = [[n] for n in range(50_000)]
+    assert gc.isenabled() and gc.get_freeze_count() == 0
+    oldest = {id(o) for o in gc.get_objects(generation=2)}
+    assert id(made) in oldest and id(made[0]) in oldest and id(made[-1]) in oldest
+    del made
+
+
+def test_pausing_the_collector_leaves_objects_frozen_by_others_frozen() -> None:
+    """ListIndex freezes its index before forking the list workers: a pause ending meanwhile keeps it so."""
+    gc.collect()
+    kept = [[n] for n in range(1_000)]
+    gc.freeze()
+    try:
+        frozen = gc.get_freeze_count()
+        with gc_paused():
+            made = [[n] for n in range(1_000)]
+        assert gc.get_freeze_count() == frozen and gc.isenabled()
+    finally:
+        gc.unfreeze()
+    del kept, made

@@ -280,8 +280,7 @@ class ListIndex:
         """
         global _FORKED
         if self._pool is None:
-            gc.collect()
-            gc.freeze()
+            gc.freeze()  # no collection first: half a second with the index built, for a few cycles kept till close()
             _FORKED = self
             self._pool = multiprocessing.get_context("fork").Pool(workers, initializer=_ignore_interrupts)
             weakref.finalize(self, self._pool.terminate)
