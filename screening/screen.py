@@ -77,7 +77,8 @@ def screen(
     """Screen the inputs with the rule packs (the bundled ones by default) and the lists; see the module doc.
 
     The cyclic garbage collector is paused for the run: it makes next to no reference cycles, and with a
-    million rows and the list index alive every full collection rescans all of them (7 s of a 1M run).
+    million rows and the list index alive every full collection rescans all of them (6.9 s of collections in
+    a 1M run, by the collector's own callbacks; 0.6 s paused).
     """
     with gc_paused():
         return _screen(inputs, rules, sheet=sheet, overrides=overrides, lists=lists, progress=progress)

@@ -14,6 +14,7 @@ import numpy as np
 import pandas as pd
 from numpy.lib.array_utils import byte_bounds
 
+from screening import memory
 from screening.countries import country_name, to_iso2
 from screening.engine.lists import ListCatalog, country_codes_of, evaluate_identifiers, evaluate_names
 from screening.engine.prefilter import Prefilter
@@ -199,14 +200,12 @@ class Frame:
         """Drop what the term, pattern and watchlist rules built (word indexes, hits): the list rules, run
         last, need none of it, and at a million rows it is hundreds of MB held while they wait for the list
         workers, when a run would otherwise reach its peak."""
-        from screening.memory import forget_caches, release_freed_heap
-
         self._tokens.clear()
         self._term_hits.clear()
         self.watchlist_matches.clear()
         self.term_evidence.clear()
-        forget_caches()
-        release_freed_heap()
+        memory.forget_caches()
+        memory.release_freed_heap()
 
     def nothing(self) -> Outcome:
         return Outcome(np.zeros(self.size, dtype=bool), codes=np.full(self.size, -1, dtype=np.int64), values=_NO_VALUES)
